@@ -1,0 +1,132 @@
+"""Export: write labelled reports as CSV tables and one JSON document per report.
+
+Every row carries ``char_start``/``char_end`` into the decoded source text, so that
+``source[char_start:char_end] == text``. Outputs are written to a temporary folder
+and swapped in whole, so a failed or killed run leaves the previous outputs intact.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import pandas as pd
+
+from .model import (
+    AreaForImprovement,
+    CauseOfConcern,
+    Grade,
+    LabelledReport,
+    Question,
+    Recommendation,
+    Sentence,
+)
+
+REPORT_COLUMNS = [
+    "report_id", "page_type", "force", "force_short", "peel_year", "pillar", "title",
+    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256",
+]
+
+#: table file name -> (row dataclass, attribute of Report or LabelledReport)
+TABLES = {
+    "questions.csv": (Question, "questions"),
+    "grades.csv": (Grade, "grades"),
+    "areas_for_improvement.csv": (AreaForImprovement, "areas_for_improvement"),
+    "causes_of_concern.csv": (CauseOfConcern, "causes_of_concern"),
+    "recommendations.csv": (Recommendation, "recommendations"),
+    "sentences.csv": (Sentence, "sentences"),
+}
+
+# Columns renamed for users: a question's own number is its question_number.
+_RENAME = {"number": "question_number"}
+# Integer columns that may be empty: kept as integers, not floats, in the CSV.
+_NULLABLE_INTS = {"question_number", "lead_in_char_start", "lead_in_char_end"}
+
+
+def report_row(labelled: LabelledReport) -> dict:
+    report = labelled.report
+    row = {name: getattr(report, name, None) for name in REPORT_COLUMNS}
+    row["source_file"] = report.source.source_file
+    row["source_sha256"] = report.source.sha256
+    return row
+
+
+def _rows(labelled: LabelledReport, attribute: str) -> list[dict]:
+    owner = labelled if attribute == "sentences" else labelled.report
+    rows = []
+    for item in getattr(owner, attribute):
+        row = {"report_id": labelled.report.report_id}
+        row.update({_RENAME.get(k, k): v for k, v in asdict(item).items()})
+        rows.append(row)
+    return rows
+
+
+def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
+    """All CSV tables for ``reports``, keyed by file name."""
+    out = {"reports.csv": pd.DataFrame([report_row(r) for r in reports], columns=REPORT_COLUMNS)}
+    for name, (row_type, attribute) in TABLES.items():
+        columns = ["report_id"] + [_RENAME.get(f.name, f.name) for f in fields(row_type)]
+        frame = pd.DataFrame([row for r in reports for row in _rows(r, attribute)], columns=columns)
+        for column in _NULLABLE_INTS & set(columns):
+            frame[column] = frame[column].astype("Int64")
+        if "confidence" in frame:
+            frame["confidence"] = frame["confidence"].astype(float).round(4)
+        out[name] = frame
+    return out
+
+
+def document(labelled: LabelledReport) -> dict:
+    """One report as a nested document: questions hold their grades and items."""
+    report = labelled.report
+    doc = {"report": report_row(labelled), "grades": [asdict(g) for g in report.grades], "questions": []}
+    item_lists = ("areas_for_improvement", "causes_of_concern", "recommendations")
+    for question in report.questions:
+        entry = asdict(question)
+        for name in item_lists:
+            entry[name] = [asdict(i) for i in getattr(report, name) if i.question_number == question.number]
+        doc["questions"].append(entry)
+    numbers = {q.number for q in report.questions}
+    for name in item_lists:
+        # Items outside any numbered question (summaries, 2021+ reports) stay at the top.
+        doc[name] = [asdict(i) for i in getattr(report, name) if i.question_number not in numbers]
+    doc["sentences"] = [asdict(s) for s in labelled.sentences]
+    return doc
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def write(reports: list[LabelledReport], out: Path) -> None:
+    """Write all tables and JSON documents for ``reports`` into ``out``, atomically."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; outputs are for sharing
+    try:
+        for name, frame in tables(reports).items():
+            write_csv(frame, staging / name)
+        (staging / "json").mkdir()
+        for labelled in reports:
+            text = json.dumps(document(labelled), ensure_ascii=False, indent=1) + "\n"
+            (staging / "json" / f"{labelled.report.report_id}.json").write_text(text, encoding="utf-8")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with two renames; the old folder is removed last."""
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rmdir(retired)
+        os.rename(out, retired)
+        os.rename(staging, out)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, out)

@@ -1,0 +1,163 @@
+"""The objects passed between stages: ingest -> structure -> classify -> export.
+
+This module is the contract of the pipeline. Field names are the column names users
+see in the CSV files, so they use the reports' own words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Grade codes of ../shared/LABELS.md, best first; ``not_graded`` last.
+GRADES = ("outstanding", "good", "adequate", "requires_improvement", "inadequate", "not_graded")
+
+#: Sentence labels in the order LABELS.md resolves ties: the first that fits wins.
+LABELS = ("recommendation", "concern", "grade", "improvement", "finding")
+
+#: Where a sentence sits in a report.
+SECTIONS = ("summary", "narrative", "area_for_improvement", "cause_of_concern", "recommendation")
+
+
+class PipelineError(Exception):
+    """A problem with one input file; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source, without its line terminator."""
+
+    number: int  # 1-based
+    start: int
+    end: int
+    text: str
+    furniture: bool = False  # page furniture ("Skip to content", banners): never prose
+
+
+@dataclass
+class SourceText:
+    """A decoded report: ``text`` is what every ``char_start``/``char_end`` indexes."""
+
+    path: Path
+    source_file: str
+    text: str
+    sha256: str  # of the raw bytes
+    encoding: str
+    lines: list[Line]
+
+
+@dataclass
+class Block:
+    """A paragraph or list item of prose, in the section and question it sits in."""
+
+    kind: str  # "paragraph" or "list_item"
+    section: str  # one of SECTIONS
+    question_number: int | None
+    text: str
+    char_start: int
+    char_end: int
+    truncated: bool = False  # the source stops inside this block
+
+
+@dataclass
+class Grade:
+    """One graded judgment the text states."""
+
+    scope: str  # "overall", "question", "pillar", "area"
+    subject: str  # what is graded, in the report's words
+    question_number: int | None
+    grade: str  # one of GRADES
+    text: str  # the words stating it
+    char_start: int
+    char_end: int
+    previous_grade: str | None = None
+    previous_year: str | None = None
+
+
+@dataclass
+class Question:
+    number: int | None
+    question: str
+    grade: str | None
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class AreaForImprovement:
+    area_for_improvement_id: str
+    question_number: int | None
+    text: str
+    char_start: int
+    char_end: int
+    truncated: bool = False
+
+
+@dataclass
+class CauseOfConcern:
+    cause_of_concern_id: str
+    question_number: int | None
+    text: str
+    char_start: int
+    char_end: int
+    truncated: bool = False
+
+
+@dataclass
+class Recommendation:
+    recommendation_id: str
+    question_number: int | None
+    cause_of_concern_id: str | None
+    lead_in: str | None
+    lead_in_char_start: int | None
+    lead_in_char_end: int | None
+    text: str
+    char_start: int
+    char_end: int
+    truncated: bool = False
+
+
+@dataclass
+class Report:
+    """What the structure stage finds in one report."""
+
+    report_id: str
+    page_type: str  # "pillar", "overview", "report"
+    force: str
+    force_short: str
+    peel_year: str | None
+    pillar: str | None
+    title: str | None
+    headline_question: str | None
+    last_updated: str | None  # YYYY-MM-DD
+    overall_grade: str | None
+    source: SourceText
+    questions: list[Question] = field(default_factory=list)
+    grades: list[Grade] = field(default_factory=list)
+    areas_for_improvement: list[AreaForImprovement] = field(default_factory=list)
+    causes_of_concern: list[CauseOfConcern] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Sentence:
+    """One prose sentence or list item with its label."""
+
+    sentence_id: str
+    question_number: int | None
+    section: str
+    label: str  # one of LABELS
+    confidence: float
+    method: str  # "section", "rule", "default" (later "model")
+    text: str
+    char_start: int
+    char_end: int
+    truncated: bool = False
+
+
+@dataclass
+class LabelledReport:
+    """What the classify stage returns: the report and its labelled sentences."""
+
+    report: Report
+    sentences: list[Sentence]

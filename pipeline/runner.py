@@ -1,0 +1,71 @@
+"""Run the stages over many input files: ingest -> structure -> classify -> export."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import classify, export, ingest, structure
+from .model import LabelledReport, PipelineError
+
+#: File types a folder is searched for.
+SUPPORTED_SUFFIXES = (".txt",)
+
+
+@dataclass
+class RunResult:
+    reports: list[LabelledReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line each, naming the file
+
+
+def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Report files named by ``paths`` (files as given, folders searched), and errors."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                errors.append(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or folder")
+    return files, errors
+
+
+def process_file(path: Path) -> LabelledReport:
+    """All stages but export for one file; raises PipelineError for bad input."""
+    return classify.classify(structure.parse(ingest.read(path)))
+
+
+def process(paths: list[Path]) -> RunResult:
+    """Process every input; a bad input becomes an error line and the others go on."""
+    files, errors = collect_inputs(paths)
+    result = RunResult(errors=errors)
+    seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            labelled = process_file(path)
+        except PipelineError as exc:
+            result.errors.append(str(exc))
+            continue
+        report_id = labelled.report.report_id
+        if report_id in seen:
+            result.errors.append(f"{path}: same report ({report_id}) as {seen[report_id]}; skipped")
+            continue
+        seen[report_id] = path
+        result.reports.append(labelled)
+    result.reports.sort(key=lambda r: r.report.report_id)
+    return result
+
+
+def run(paths: list[Path], out: Path) -> RunResult:
+    """Process ``paths`` and write the outputs into ``out`` (unless nothing could be read)."""
+    result = process(paths)
+    if result.reports:
+        export.write(result.reports, out)
+    return result

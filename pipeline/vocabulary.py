@@ -1,0 +1,105 @@
+"""The reports' own vocabulary: forces, pillars and grade words."""
+from __future__ import annotations
+
+import re
+
+#: The 43 territorial forces of England and Wales: (short name, full name).
+FORCES = (
+    ("Avon and Somerset", "Avon and Somerset Constabulary"),
+    ("Bedfordshire", "Bedfordshire Police"),
+    ("Cambridgeshire", "Cambridgeshire Constabulary"),
+    ("Cheshire", "Cheshire Constabulary"),
+    ("City of London", "City of London Police"),
+    ("Cleveland", "Cleveland Police"),
+    ("Cumbria", "Cumbria Constabulary"),
+    ("Derbyshire", "Derbyshire Constabulary"),
+    ("Devon and Cornwall", "Devon and Cornwall Police"),
+    ("Dorset", "Dorset Police"),
+    ("Durham", "Durham Constabulary"),
+    ("Dyfed-Powys", "Dyfed-Powys Police"),
+    ("Essex", "Essex Police"),
+    ("Gloucestershire", "Gloucestershire Constabulary"),
+    ("Greater Manchester", "Greater Manchester Police"),
+    ("Gwent", "Gwent Police"),
+    ("Hampshire", "Hampshire Constabulary"),
+    ("Hertfordshire", "Hertfordshire Constabulary"),
+    ("Humberside", "Humberside Police"),
+    ("Kent", "Kent Police"),
+    ("Lancashire", "Lancashire Constabulary"),
+    ("Leicestershire", "Leicestershire Police"),
+    ("Lincolnshire", "Lincolnshire Police"),
+    ("Merseyside", "Merseyside Police"),
+    ("Metropolitan", "Metropolitan Police Service"),
+    ("Norfolk", "Norfolk Constabulary"),
+    ("North Wales", "North Wales Police"),
+    ("North Yorkshire", "North Yorkshire Police"),
+    ("Northamptonshire", "Northamptonshire Police"),
+    ("Northumbria", "Northumbria Police"),
+    ("Nottinghamshire", "Nottinghamshire Police"),
+    ("South Wales", "South Wales Police"),
+    ("South Yorkshire", "South Yorkshire Police"),
+    ("Staffordshire", "Staffordshire Police"),
+    ("Suffolk", "Suffolk Constabulary"),
+    ("Surrey", "Surrey Police"),
+    ("Sussex", "Sussex Police"),
+    ("Thames Valley", "Thames Valley Police"),
+    ("Warwickshire", "Warwickshire Police"),
+    ("West Mercia", "West Mercia Police"),
+    ("West Midlands", "West Midlands Police"),
+    ("West Yorkshire", "West Yorkshire Police"),
+    ("Wiltshire", "Wiltshire Police"),
+)
+
+#: Other names the pages use for a force, mapped to its short name.
+FORCE_ALIASES = {
+    "Hampshire and Isle of Wight": "Hampshire",
+    "Metropolitan Police": "Metropolitan",
+    "MPS": "Metropolitan",
+}
+
+PILLARS = ("effectiveness", "efficiency", "legitimacy", "leadership")
+
+# A grade as a whole line or phrase, mapped to its code.
+_GRADE_WORDS = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "adequate": "adequate",
+    "requires improvement": "requires_improvement",
+    "require improvement": "requires_improvement",
+    "requiring improvement": "requires_improvement",
+    "inadequate": "inadequate",
+    "not yet graded": "not_graded",
+    "not graded": "not_graded",
+    "to be graded": "not_graded",
+    "ungraded": "not_graded",
+}
+
+_GRADE_LINE = re.compile(
+    r"^[\s'\"‘’“”]*(" + "|".join(sorted(_GRADE_WORDS, key=len, reverse=True)) + r")[\s'\"‘’“”.]*$",
+    re.IGNORECASE,
+)
+
+
+def grade_code(phrase: str) -> str | None:
+    """The grade code for a grade phrase ("Requires improvement" -> requires_improvement)."""
+    return _GRADE_WORDS.get(" ".join(phrase.lower().split()).strip("'\"‘’“”. "))
+
+
+def grade_line(line: str) -> str | None:
+    """The grade code when ``line`` is nothing but a grade, else None."""
+    match = _GRADE_LINE.match(line)
+    return grade_code(match.group(1)) if match else None
+
+
+def force_by_short(short: str) -> tuple[str, str] | None:
+    """The (short, full) force names for a short name or alias, case-insensitive."""
+    key = FORCE_ALIASES.get(short, short).lower()
+    for force in FORCES:
+        if force[0].lower() == key:
+            return force
+    return None
+
+
+def slug(text: str) -> str:
+    """A lower-case id fragment: letters and digits joined by single hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
