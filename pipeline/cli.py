@@ -1,6 +1,7 @@
 """Command line: a thin click layer over ``pipeline.runner`` and ``pipeline.evaluate``."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,51 @@ def run(paths: tuple[Path, ...], out: Path) -> None:
     else:
         click.echo(f"nothing written to {out}/: no report could be processed", err=True)
     sys.exit(1 if result.errors or not result.reports else 0)
+
+
+def _default_corpus() -> Path:
+    return Path(os.environ.get("PEEL_CORPUS", "../shared/corpus"))
+
+
+@main.command()
+@click.option(
+    "--gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("tests/data"),
+    show_default=True, help="Folder of NAME.gold.json (and NAME.sentences.jsonl) files.",
+)
+@click.option(
+    "--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw"),
+    show_default=True, help="Folder holding NAME.txt for each gold file.",
+)
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Annotated corpus (texts/, gold/, gold_sentences/). Default: $PEEL_CORPUS or ../shared/corpus; skipped if absent.",
+)
+@click.option("--errors", is_flag=True, help="Also list every mismatch with gold.")
+def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> None:
+    """Score extraction and sentence labels against annotated gold data.
+
+    Prints per-field accuracy, item precision/recall and per-label precision, recall
+    and F1, first for the acceptance reports (gold in tests/data, text in raw/),
+    then for the corpus.
+    """
+    from .evaluate import acceptance_pairs, corpus_pairs, evaluate_pairs, format_scores
+
+    runs = [("Acceptance reports (" + str(gold_dir) + ")", acceptance_pairs(gold_dir, raw))]
+    corpus_dir = corpus or _default_corpus()
+    if (corpus_dir / "texts").is_dir():
+        runs.append(("Corpus (" + str(corpus_dir) + ")", corpus_pairs(corpus_dir)))
+    elif corpus is not None:
+        raise click.UsageError(f"{corpus}: no texts/ folder; not an annotated corpus")
+    else:
+        click.echo(f"corpus not found at {corpus_dir}; scoring the acceptance reports only", err=True)
+    for title, pairs in runs:
+        scores, failures = evaluate_pairs(pairs)
+        click.echo(format_scores(f"== {title}: {len(pairs)} texts", scores))
+        for failure in failures:
+            click.echo(f"  error: {failure}")
+        if errors:
+            click.echo("\n".join(f"  {line}" for line in scores.failures))
+        click.echo()
 
 
 if __name__ == "__main__":

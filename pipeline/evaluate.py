@@ -1,0 +1,248 @@
+"""Evaluate: score extraction and sentence labels against annotated gold data.
+
+Two gold formats are read: the Cambridgeshire acceptance file (``*.gold.json`` with a
+``report`` object and ``questions``) and the corpus files (``gold/*.json`` with
+``page_type``, ``pillar_grades`` and ``question_grades``); both are brought to one
+shape by ``normalise_gold``. Sentence gold is JSONL of ``{"text", "label"}`` in
+reading order, each text an exact substring of the report.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import LABELS, LabelledReport, PipelineError
+from .runner import process_file
+
+FIELDS = ("force", "peel_year", "pillar", "last_updated", "overall_grade")
+ITEM_KINDS = ("areas_for_improvement", "causes_of_concern", "recommendations")
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).strip().lower()
+
+
+def normalise_gold(gold: dict) -> dict:
+    """One shape for both gold formats."""
+    if "report" in gold:  # the acceptance file of ../shared/reports
+        report = gold["report"]
+        return {
+            "page_type": "pillar",
+            "force": report["force_short"],
+            "force_full": report["force"],
+            "title": report["title"],
+            "headline_question": report["headline_question"],
+            "recommendations_lead_in": gold.get("recommendations_lead_in"),
+            "peel_year": report["peel_year"],
+            "pillar": report["pillar"],
+            "last_updated": report["last_updated"],
+            "overall_grade": report["overall_grade"],
+            "pillar_grades": {},
+            "question_grades": [
+                {"number": q["number"], "question": q["question"], "grade": q["grade"]} for q in gold["questions"]
+            ],
+            **{
+                kind: [{"text": i["text"], "question": i["question"], "truncated": False} for i in gold[kind]]
+                for kind in ITEM_KINDS
+            },
+        }
+    return gold
+
+
+@dataclass
+class Scores:
+    """Counts gathered over any number of reports."""
+
+    fields: Counter = field(default_factory=Counter)  # field -> correct
+    totals: Counter = field(default_factory=Counter)  # field -> compared
+    items: dict = field(default_factory=lambda: defaultdict(Counter))  # kind -> tp/fp/fn
+    labels: dict = field(default_factory=lambda: defaultdict(Counter))  # label -> tp/fp/fn
+    sentences_missed: int = 0  # gold sentences with no predicted sentence of the same span
+    sentences_gold: int = 0
+    failures: list = field(default_factory=list)  # one line per mismatch, for reading
+
+    def field(self, name: str, ok: bool, detail: str = "") -> None:
+        self.totals[name] += 1
+        self.fields[name] += ok
+        if not ok:
+            self.failures.append(f"{name}: {detail}")
+
+
+def _item_match(item, gold: dict) -> bool:
+    """Same text after whitespace normalisation; a cut item by its prefix."""
+    if "question" in gold and item.question_number != gold["question"]:
+        return False
+    p, g = _norm(item.text), _norm(gold["text"])
+    if gold.get("truncated") or getattr(item, "truncated", False):
+        return bool(p and g) and (p.startswith(g) or g.startswith(p))
+    return p == g
+
+
+def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: str) -> None:
+    """Compare report fields, grades and items with ``gold`` (normalised)."""
+    report = labelled.report
+    values = {
+        "force": report.force_short,
+        "peel_year": report.peel_year,
+        "pillar": report.pillar,
+        "last_updated": report.last_updated,
+        "overall_grade": report.overall_grade,
+    }
+    for key, value in (("force_full", report.force), ("title", report.title),
+                       ("headline_question", report.headline_question)):
+        if key in gold:
+            values[key] = value
+    if "page_type" in gold:
+        values["page_type"] = {"report": "report2021"}.get(report.page_type, report.page_type)
+    for key, value in values.items():
+        expected = gold.get(key)
+        scores.field(key, value == expected, f"{name}: got {value!r}, gold {expected!r}")
+
+    # Grades: each pillar and question grade stated in gold must be found, and every
+    # grade reported must be in gold (an invented grade counts as an error).
+    pred_pillars = {g.subject.lower(): g.grade for g in report.grades if g.scope == "pillar"}
+    for pillar in set(pred_pillars) | set(gold.get("pillar_grades") or {}):
+        got, want = pred_pillars.get(pillar), (gold.get("pillar_grades") or {}).get(pillar)
+        scores.field("pillar_grades", got == want, f"{name}: {pillar} got {got!r}, gold {want!r}")
+    pred_questions = [(g.question_number, g.subject, g.grade) for g in report.grades if g.scope in ("question", "area")]
+    gold_questions = list(gold.get("question_grades") or [])
+    unmatched = list(pred_questions)
+    for want in gold_questions:
+        hit = next(
+            (p for p in unmatched if (want["number"] is not None and p[0] == want["number"])
+             or _norm(p[1]) == _norm(want["question"])),
+            None,
+        )
+        if hit:
+            unmatched.remove(hit)
+        got = hit[2] if hit else None
+        if hit and want["number"] is not None:
+            scores.field("question_text", _norm(hit[1]) == _norm(want["question"]), f"{name}: got {hit[1]!r}")
+        scores.field("question_grades", got == want["grade"], f"{name}: {want['question'][:50]!r} got {got!r}, gold {want['grade']!r}")
+    for extra in unmatched:
+        scores.field("question_grades", False, f"{name}: {extra[1][:50]!r} graded {extra[2]!r}, not in gold")
+
+    for kind in ITEM_KINDS:
+        gold_items = list(gold.get(kind) or [])
+        for item in getattr(report, kind):
+            hit = next((g for g in gold_items if _item_match(item, g)), None)
+            if hit:
+                gold_items.remove(hit)
+                scores.items[kind]["tp"] += 1
+            else:
+                scores.items[kind]["fp"] += 1
+                scores.failures.append(f"{kind}: {name}: extra {item.text[:60]!r}")
+        if kind == "recommendations" and gold.get("recommendations_lead_in"):
+            for item in report.recommendations:
+                scores.field("recommendations_lead_in", item.lead_in == gold["recommendations_lead_in"],
+                             f"{name}: got {item.lead_in!r}")
+        for missing in gold_items:
+            scores.items[kind]["fn"] += 1
+            scores.failures.append(f"{kind}: {name}: missed {missing['text'][:60]!r}")
+
+
+def gold_sentence_spans(source: str, gold_lines: list[dict]) -> list[tuple[int, int, str]]:
+    """Locate each gold sentence in ``source``, in reading order."""
+    spans, pos = [], 0
+    for line in gold_lines:
+        start = source.find(line["text"], pos)
+        if start < 0:
+            start = source.find(line["text"])
+        if start < 0:
+            raise ValueError(f"gold sentence not in source: {line['text'][:60]!r}")
+        spans.append((start, start + len(line["text"]), line["label"]))
+        pos = start + 1
+    return spans
+
+
+def score_sentences(labelled: LabelledReport, gold_lines: list[dict], scores: Scores, name: str) -> None:
+    """Per-label counts: a predicted sentence must have the gold span and label."""
+    gold = {(s, e): label for s, e, label in gold_sentence_spans(labelled.report.source.text, gold_lines)}
+    pred = {(s.char_start, s.char_end): s.label for s in labelled.sentences}
+    scores.sentences_gold += len(gold)
+    for span, label in gold.items():
+        got = pred.get(span)
+        if got is None:
+            scores.sentences_missed += 1
+        if got == label:
+            scores.labels[label]["tp"] += 1
+        else:
+            scores.labels[label]["fn"] += 1
+            if got is not None:
+                scores.labels[got]["fp"] += 1
+            scores.failures.append(f"sentence: {name}: gold {label}, got {got}: {labelled.report.source.text[span[0]:span[1]][:70]!r}")
+    for span, label in pred.items():
+        if span not in gold:
+            scores.labels[label]["fp"] += 1
+
+
+def prf(counts: Counter) -> tuple[float, float, float]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def format_scores(title: str, scores: Scores) -> str:
+    out = [title, "", f"{'field':<26}{'correct':>9}{'total':>7}{'accuracy':>10}"]
+    for key in sorted(scores.totals, key=lambda k: (k not in FIELDS, k)):
+        total = scores.totals[key]
+        out.append(f"{key:<26}{scores.fields[key]:>9}{total:>7}{scores.fields[key] / total:>10.1%}")
+    if scores.items:
+        out += ["", f"{'items':<24}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}"]
+        for kind in ITEM_KINDS:
+            c = scores.items[kind]
+            p, r, _ = prf(c)
+            out.append(f"{kind:<24}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}{p:>11.1%}{r:>8.1%}")
+    if scores.sentences_gold:
+        out += ["", f"sentences: {scores.sentences_gold} gold, {scores.sentences_missed} not split the same way",
+                f"{'label':<16}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}"]
+        f1s = []
+        for label in LABELS:
+            c = scores.labels[label]
+            p, r, f = prf(c)
+            f1s.append(f)
+            out.append(f"{label:<16}{p:>10.3f}{r:>8.3f}{f:>7.3f}{c['tp'] + c['fn']:>9}")
+        out.append(f"{'macro-F1':<16}{'':>10}{'':>8}{sum(f1s) / len(f1s):>7.3f}")
+    return "\n".join(out)
+
+
+def evaluate_pairs(pairs: list[tuple[Path, Path | None, Path | None]]) -> tuple[Scores, list[str]]:
+    """Score (text, structure gold, sentence gold) triples; returns scores and errors."""
+    scores, errors = Scores(), []
+    for text_path, gold_path, sentences_path in pairs:
+        name = text_path.stem
+        try:
+            labelled = process_file(text_path)
+        except PipelineError as exc:
+            errors.append(str(exc))
+            continue
+        if gold_path is not None:
+            score_structure(labelled, normalise_gold(json.loads(gold_path.read_text("utf-8"))), scores, name)
+        if sentences_path is not None:
+            lines = [json.loads(l) for l in sentences_path.read_text("utf-8").splitlines() if l.strip()]
+            score_sentences(labelled, lines, scores, name)
+    return scores, errors
+
+
+def corpus_pairs(corpus: Path) -> list[tuple[Path, Path | None, Path | None]]:
+    """(text, gold, gold sentences) for every excerpt of a corpus folder."""
+    pairs = []
+    for text in sorted((corpus / "texts").glob("*.txt")):
+        gold = corpus / "gold" / f"{text.stem}.json"
+        sentences = corpus / "gold_sentences" / f"{text.stem}.jsonl"
+        pairs.append((text, gold if gold.exists() else None, sentences if sentences.exists() else None))
+    return pairs
+
+
+def acceptance_pairs(gold_dir: Path, raw: Path) -> list[tuple[Path, Path | None, Path | None]]:
+    """(text, gold, gold sentences) for each ``NAME.gold.json`` of ``gold_dir``, text in ``raw``."""
+    pairs = []
+    for gold in sorted(gold_dir.glob("*.gold.json")):
+        stem = gold.name[: -len(".gold.json")]
+        sentences = gold_dir / f"{stem}.sentences.jsonl"
+        pairs.append((raw / f"{stem}.txt", gold, sentences if sentences.exists() else None))
+    return pairs
