@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .model import LABELS, LabelledReport, PipelineError
 from .runner import process_file
+from .vocabulary import content_words, same_subject
 
 FIELDS = ("force", "peel_year", "pillar", "last_updated", "overall_grade")
 ITEM_KINDS = ("areas_for_improvement", "causes_of_concern", "recommendations")
@@ -106,23 +107,25 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
     for pillar in set(pred_pillars) | set(gold.get("pillar_grades") or {}):
         got, want = pred_pillars.get(pillar), (gold.get("pillar_grades") or {}).get(pillar)
         scores.field("pillar_grades", got == want, f"{name}: {pillar} got {got!r}, gold {want!r}")
-    pred_questions = [(g.question_number, g.subject, g.grade) for g in report.grades if g.scope in ("question", "area")]
-    gold_questions = list(gold.get("question_grades") or [])
-    unmatched = list(pred_questions)
-    for want in gold_questions:
-        hit = next(
-            (p for p in unmatched if (want["number"] is not None and p[0] == want["number"])
-             or _norm(p[1]) == _norm(want["question"])),
-            None,
-        )
-        if hit:
-            unmatched.remove(hit)
-        got = hit[2] if hit else None
-        if hit and want["number"] is not None:
-            scores.field("question_text", _norm(hit[1]) == _norm(want["question"]), f"{name}: got {hit[1]!r}")
-        scores.field("question_grades", got == want["grade"], f"{name}: {want['question'][:50]!r} got {got!r}, gold {want['grade']!r}")
-    for extra in unmatched:
-        scores.field("question_grades", False, f"{name}: {extra[1][:50]!r} graded {extra[2]!r}, not in gold")
+    # A question or area grade matches when the grade is the same and the subject is
+    # (number, or all content words of one phrase in the other or in the sentence
+    # stating it): gold and the reports word subjects differently.
+    preds = [g for g in report.grades if g.scope in ("question", "area")]
+    matched = set()
+    for want in gold.get("question_grades") or []:
+        hits = [i for i, g in enumerate(preds) if _grade_match(g, want)]
+        ok = any(preds[i].grade == want["grade"] for i in hits)
+        matched.update(i for i in hits if preds[i].grade == want["grade"])
+        got = sorted({preds[i].grade for i in hits}) or None
+        scores.field("question_grades", ok, f"{name}: {want['question'][:60]!r} got {got}, gold {want['grade']!r}")
+        numbered = [preds[i] for i in hits if want["number"] is not None and preds[i].question_number == want["number"]]
+        if numbered:
+            scores.field("question_text", _norm(numbered[0].subject) == _norm(want["question"]),
+                         f"{name}: got {numbered[0].subject!r}")
+    for i, grade in enumerate(preds):
+        if i not in matched:
+            scores.field("question_grades", False,
+                         f"{name}: {grade.subject[:60]!r} graded {grade.grade!r}: not in gold ({grade.text[:80]!r})")
 
     for kind in ITEM_KINDS:
         gold_items = list(gold.get(kind) or [])
@@ -141,6 +144,13 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
         for missing in gold_items:
             scores.items[kind]["fn"] += 1
             scores.failures.append(f"{kind}: {name}: missed {missing['text'][:60]!r}")
+
+
+def _grade_match(grade, want: dict) -> bool:
+    if want["number"] is not None and grade.question_number is not None:
+        return grade.question_number == want["number"]
+    words = content_words(want["question"])
+    return same_subject(grade.subject, want["question"]) or (bool(words) and words <= content_words(grade.text))
 
 
 def gold_sentence_spans(source: str, gold_lines: list[dict]) -> list[tuple[int, int, str]]:

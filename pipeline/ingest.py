@@ -31,6 +31,21 @@ _FURNITURE = re.compile(
       | (?:we\ use|this\ site\ uses)\ (?:some\ )?(?:essential\ )?cookies.*
       | cookies?\ (?:on|settings|policy).*
       | page\ \d+\ of\ \d+
+      | read\ more\ about\ .*
+      | contact\ \S+(?:\ \S+){0,3}
+      | view\ the\ \w+\ questions\ for\ \w+
+      | .{3,60},\ (?:her|his)\ majesty[’']s\ inspector\ of\ constabulary(?:\ and\ fire\ &\ rescue\ services)?
+      | (?:hmicfrs|hmic)\ is\ consulting\ on\ .*
+      | please\ give\ us\ your\ views\ .*
+      | we\ would\ like\ your\ views\ .*
+      | proposed\ policing\ inspection\ programme\ .*:\ for\ consultation
+      | planned\ website\ downtime
+      | the\ hmicfrs\ website\ will\ be\ unavailable\ .*
+      | os\ hoffech\ chi\ ddarllen\ .*
+      | english\ cymraeg
+      | promoting\ improvements(?:\ in\ policing.*)?
+      | in\ policing\ and\ fire\ &\ rescue
+      | services\ to\ make\ everyone\ safer
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -1,56 +1,82 @@
 """Structure: find a report's metadata, questions, grades, sections and prose blocks.
 
 The parser walks the source line by line. Each line is recognised as one kind of
-structure (title, pillar, date, grade line, question number, question, section
-heading) or as prose (a paragraph line or a list item); prose becomes ``Block``s
-that remember the question and section they sit in, and the items of a report
-(areas for improvement, causes of concern, recommendations) are read from them.
+structure (title, pillar, date, grade line, question number, question, heading) or
+as prose (a paragraph line or a list item). Prose becomes ``Block``s that remember
+the question and section they sit in; grades come from grade lines and from the
+judgments prose states (``judgments``); areas for improvement, causes of concern
+and recommendations are read from the blocks.
+
+Three kinds of page are recognised (``Report.page_type``):
+
+- ``pillar``: one pillar of one PEEL year ("Essex PEEL 2016" / "Effectiveness"), with
+  an overall grade and questions;
+- ``overview``: a force's PEEL year ("Essex 2016") with one judgment per pillar;
+- ``report``: the 2021/22 and 2023-25 reports, graded by area of policing.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from . import judgments
 from .model import (
     AreaForImprovement,
     Block,
     CauseOfConcern,
     Grade,
-    Line,
     PipelineError,
     Question,
     Recommendation,
     Report,
     SourceText,
 )
-from .vocabulary import FORCES, PILLARS, force_by_short, grade_line, slug
+from .vocabulary import FORCES, PILLARS, content_words, force_by_short, grade_line, same_subject, slug
 
-_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
+_FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
+_PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
+_OVERVIEW_TITLE = re.compile(r"^(?P<force>" + _FORCE_NAMES + r")\s+(?P<year>20\d\d(?:\s*/\s*\d\d)?)$")
+_REPORT_YEAR = re.compile(r"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>20(?:21/22|2[1-5]\s*[–-]\s*20\d\d))\b")
 _DATE = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.IGNORECASE)
+_DATE_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,2}$")
 _QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*–-])\s*")
-_SECTION_HEADINGS = {
-    "areas for improvement": "area_for_improvement",
-    "area for improvement": "area_for_improvement",
-    "causes of concern": "cause_of_concern",
-    "cause of concern": "cause_of_concern",
-    "recommendations": "recommendation",
-    "recommendation": "recommendation",
-}
-# A paragraph ends at a line that ends a sentence; a longer line without an end is
+_GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
+_SECTION_HEADING = re.compile(
+    r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
+)
+_SECTION_NAMES = {"area": "area_for_improvement", "caus": "cause_of_concern", "reco": "recommendation"}
+_REPORT_MARKERS = re.compile(r"^(?:Overall summary|Our judgments|PEEL 20\d\d\s*[–-]\s*20\d\d)$")
+# The question a pillar page asks as a whole, and the pillar it names.
+_PILLAR_QUESTIONS = (
+    ("effectiveness", re.compile(r"^How (?:effective is the force at keeping people safe and reducing crime|effectively does the force reduce crime and keep people safe|well the force tackles crime)\??$", re.I)),
+    ("efficiency", re.compile(r"^How (?:efficient is the force at keeping people safe and reducing crime|efficiently does the force operate and how sustainable are its services to the public|well the force delivers value for money)\??$", re.I)),
+    ("legitimacy", re.compile(r"^How (?:legitimate is the force at keeping people safe and reducing crime|legitimately does the force treat the public and its workforce)\??$", re.I)),
+    ("leadership", re.compile(r"^How well led is the force\b.*$", re.I)),
+)
+# A paragraph ends at a line that ends a sentence; a long line without an end is
 # taken as hard-wrapped and joined with the next.
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'’”)\]]*$")
 _WRAP_WIDTH = 60
+_HEADING_WORDS = 12
+_CAUSE_OF_CONCERN = re.compile(
+    r"\b(?:is|are|was|were|remains?|represents?)\s+(?:a|an|the)\s+(?:\w+\s+)?cause\s+(?:of|for)\s+concern\b"
+    r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(r"^(?:to address th(?:is|ese) causes? (?:of|for) concern|.{0,80}\brecommends?\b)", re.IGNORECASE)
+_CARRIED_LIST = re.compile(
+    r"^In (?P<year>20\d\d),\s+(?:we|HMIC|HMICFRS)\s+(?:judged|assessed)\s+.{0,60}?\bas\s+(?P<g>outstanding|good|inadequate|requiring improvement)\s+(?:at|in):$",
+    re.IGNORECASE,
+)
 
 
-@dataclass
-class _Prose:
-    """A run of prose lines forming one paragraph or list item."""
-
-    kind: str
-    start: int
-    end: int
+def _pillar_question(text: str) -> str | None:
+    for pillar, pattern in _PILLAR_QUESTIONS:
+        if pattern.match(text):
+            return pillar
+    return None
 
 
 def _question_line(text: str) -> bool:
@@ -67,209 +93,485 @@ def _trim(source: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _find_force(source: SourceText, title_force: str | None) -> tuple[str, str] | None:
-    """(short, full) name of the force: from the title, else the first force the text names."""
-    text = source.text
-    if title_force:
-        known = force_by_short(title_force)
-        short = known[0] if known else title_force
-        # Prefer the name as the report writes it ("Cambridgeshire Constabulary").
-        match = re.search(re.escape(short) + r" (Constabulary|Police Service|Police)\b", text)
-        if match:
-            return short, match.group()
-        return short, known[1] if known else title_force
-    first = None
-    for short, full in FORCES:
-        pos = text.find(full)
-        if pos >= 0 and (first is None or pos < first[0]):
-            first = (pos, short, full)
-    return (first[1], first[2]) if first else None
+def _peel_year(raw: str, page_type: str) -> str:
+    """Normalise a year as the inspectorate names PEEL years: 2015, 2018/19, 2021/22, 2023-25."""
+    parts = re.split(r"\s*[/–-]\s*", raw.strip())
+    first = parts[0]
+    if len(parts) > 1:
+        sep = "-" if int(first) >= 2023 else "/"
+        return f"{first}{sep}{parts[1][-2:]}"
+    if first == "2018":
+        return "2018/19"  # "Cheshire PEEL 2018" is the 2018/19 inspection year
+    return first
 
 
-def _peel_year(raw: str) -> str:
-    """Normalise a title year: "2015" stays, "2021-22" -> "2021/22"."""
-    parts = re.split(r"\s*[/–-]\s*", raw)
-    return parts[0] if len(parts) == 1 else f"{parts[0]}/{parts[1][-2:]}"
+@dataclass
+class _Prose:
+    kind: str
+    start: int
+    end: int
+    section: str
+    question: Question | None
+    pillar: str | None  # the pillar section of an overview page it sits in
+
+
+@dataclass
+class _State:
+    """What the line walker knows so far."""
+
+    title: str | None = None
+    title_force: str | None = None
+    year: str | None = None
+    page_type: str | None = None
+    pillar: str | None = None
+    headline: str | None = None
+    last_updated: str | None = None
+    in_questions: bool = False
+    pending_number: int | None = None
+    section: str = "summary"
+    question: Question | None = None
+    pillar_section: str | None = None
+    heading: tuple[str, int, int] | None = None
+    questions: list[Question] = field(default_factory=list)
+    line_grades: list[tuple[Grade, Question | None]] = field(default_factory=list)
+    prose: list[_Prose] = field(default_factory=list)
+    current: _Prose | None = None
+
+
+def _page_type(lines, text: str) -> str:
+    """pillar, overview or report, from the page's own signs."""
+    bodies = [line.text.strip() for line in lines]
+    if any(_PILLAR_TITLE.match(b) for b in bodies):
+        return "pillar"
+    if any(_OVERVIEW_TITLE.match(b) for b in bodies):
+        return "overview"
+    if any(_REPORT_MARKERS.match(b) for b in bodies) or re.search(r"\bareas of policing\b", text):
+        return "report"
+    if re.search(r"the extent to which .{0,60}\bis (?:effective|efficient|legitimate)\b|HMI[’']s observations|"
+                 r"narrative rather than (?:a )?graded judgment|PEEL Assessment$", text, re.I | re.M):
+        return "overview"
+    return "pillar"
 
 
 def parse(source: SourceText) -> Report:
     """Structure one decoded report, raising PipelineError when it is not a PEEL report."""
     text = source.text
     lines = [line for line in source.lines if not line.furniture]
+    state = _State(page_type=_page_type(lines, text))
+    last = max((i for i, line in enumerate(lines) if line.text.strip()), default=-1)
+    cut = not text.endswith(("\n", "\r"))
 
-    title = title_force = year = pillar = headline = last_updated = None
-    overall: Grade | None = None
-    questions: list[Question] = []
-    grades: list[Grade] = []
-    prose: list[tuple[_Prose, str, int | None]] = []  # (prose, section, question number)
+    for index, line in enumerate(lines):
+        _walk_line(state, text, line, is_cut_last=cut and index == last)
+    _close(state)
 
-    in_questions = False  # past "Questions for ..." or a question number
-    pending_number: int | None = None
-    section = "summary"
-    question: Question | None = None
-    current: _Prose | None = None
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            prose.append((current, section, question.number if question else None))
-            current = None
-
-    for line in lines:
-        body = line.text.strip()
-        if not body:
-            close()
-            continue
-        start, end = _trim(text, line.start, line.end)
-
-        if title is None and (match := _TITLE.match(body)):
-            close()
-            title, title_force, year = body, match["force"], _peel_year(match["year"])
-            continue
-        if body.lower() in PILLARS and pillar is None:
-            close()
-            pillar = body.lower()
-            continue
-        if match := _DATE.match(body):
-            close()
-            last_updated = f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}"
-            continue
-        if match := _QUESTIONS_FOR.match(body):
-            close()
-            in_questions = True
-            pillar = pillar or match["pillar"].lower()
-            continue
-        if _NUMBER.match(body):
-            close()
-            in_questions = True
-            pending_number = int(body)
-            continue
-        if code := grade_line(body):
-            close()
-            if question is not None and question.grade is None:
-                question.grade = code
-                grades.append(Grade("question", question.question, question.number, code, body, start, end))
-            elif question is None and overall is None:
-                overall = Grade("overall", headline or pillar or "", None, code, body, start, end)
-                grades.append(overall)
-            continue
-        if body.lower().rstrip(":") in _SECTION_HEADINGS:
-            close()
-            section = _SECTION_HEADINGS[body.lower().rstrip(":")]
-            continue
-        if _question_line(body) and current is None:
-            if headline is None and not in_questions and not prose:
-                headline = body
-                continue
-            in_questions = True
-            question = Question(pending_number, body, None, start, end)
-            questions.append(question)
-            pending_number = None
-            section = "narrative"
-            continue
-
-        bullet = _BULLET.match(line.text)
-        if bullet:
-            close()
-            current = _Prose("list_item", line.start + bullet.end(), end)
-            close()
-            continue
-        if current is not None:
-            current.end = end  # a hard-wrapped line continues the paragraph
-        else:
-            current = _Prose("paragraph", start, end)
-        if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
-            close()
-    close()
-
-    force = _find_force(source, title_force)
-    peel_markers = title or last_updated or headline or questions or grades or "PEEL" in text
-    if force is None or not peel_markers:
+    force = _find_force(text, state.title_force)
+    year = state.year
+    if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(text)):
+        year = _peel_year(match["year"], "report")
+    if force is None or not (state.title or state.last_updated or state.headline or state.questions
+                             or state.line_grades or re.search(r"\bPEEL\b|\bHMIC(?:FRS)?\b|\bHMI\b|Inspector of Constabulary|\binspections?\b", text)):
         raise PipelineError(
             f"{source.path}: not a PEEL inspection report (no force name or PEEL title, grade or question found)"
         )
 
-    blocks = _blocks(text, prose)
+    modern = bool(year and year[:4] >= "2021")
+    blocks = _blocks(text, state.prose)
+    pillar = state.pillar if state.page_type == "pillar" else None
     report = Report(
-        report_id="-".join(p for p in (slug(force[0]), slug(year or "undated"), pillar or "report") if p),
-        page_type="pillar" if pillar else "report",
+        report_id="-".join([slug(force[0]), slug(year or "undated"), pillar or state.page_type]),
+        page_type=state.page_type,
         force=force[1],
         force_short=force[0],
         peel_year=year,
         pillar=pillar,
-        title=title,
-        headline_question=headline,
-        last_updated=last_updated,
-        overall_grade=overall.grade if overall else None,
+        title=state.title,
+        headline_question=state.headline,
+        last_updated=state.last_updated,
+        overall_grade=None,
         source=source,
-        questions=questions,
-        grades=grades,
-        blocks=blocks,
+        questions=state.questions,
+        blocks=[b for b, _, _ in blocks],
     )
-    _read_items(report)
+    _read_grades(report, state, blocks, modern)
+    _read_items(report, blocks)
     return report
 
 
-def _blocks(text: str, prose: list[tuple[_Prose, str, int | None]]) -> list[Block]:
+def _close(state: _State) -> None:
+    if state.current is not None:
+        state.prose.append(state.current)
+        state.current = None
+
+
+def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
+    body = line.text.strip()
+    if not body:
+        _close(state)
+        return
+    start, end = _trim(text, line.start, line.end)
+
+    if glued := _GLUED_LINK.match(body):
+        # "Read more about West MerciaThis is HMIC's ...": the link text is not prose.
+        start += glued.end()
+        body = text[start:end]
+    if state.title is None and (match := _PILLAR_TITLE.match(body) or _OVERVIEW_TITLE.match(body)):
+        _close(state)
+        state.title, state.title_force = body, match["force"]
+        state.year = _peel_year(match["year"], state.page_type or "")
+        return
+    if state.title is None and any(body == full for _, full in FORCES):
+        _close(state)  # a force's landing page is titled with the force's name
+        state.title, state.title_force = body, body
+        return
+    if body.lower() in PILLARS:
+        _close(state)
+        if state.page_type == "pillar" and state.pillar is None:
+            state.pillar = body.lower()
+        state.pillar_section = body.lower()
+        state.question, state.section = None, "summary"
+        return
+    if match := _DATE.match(body):
+        _close(state)
+        state.last_updated = state.last_updated or f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}"
+        return
+    if _DATE_CUT.match(body):
+        _close(state)  # a date line cut off by the end of the text
+        return
+    if match := _QUESTIONS_FOR.match(body):
+        _close(state)
+        state.in_questions = True
+        if state.page_type == "pillar":
+            state.pillar = state.pillar or match["pillar"].lower()
+        return
+    if _NUMBER.match(body):
+        _close(state)
+        state.in_questions = True
+        state.pending_number = int(body)
+        return
+    if (code := grade_line(body)) and not is_cut_last:
+        _close(state)
+        _grade_line(state, code, body, start, end)
+        return
+    if match := _SECTION_HEADING.match(body):
+        _close(state)
+        state.section = _SECTION_NAMES[match["name"][:4].lower()]
+        return
+    if _REPORT_MARKERS.match(body):
+        _close(state)
+        state.heading = (body, start, end)
+        return
+    if _question_line(body) and state.current is None:
+        _question(state, body, start, end)
+        return
+
+    bullet = _BULLET.match(line.text)
+    if bullet:
+        _close(state)
+        state.current = _Prose("list_item", line.start + bullet.end(), end, state.section, state.question,
+                               state.pillar_section)
+        _close(state)
+        return
+    short = len(body.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(body)
+    if short and state.current is None and _pillar_question(body):
+        _question(state, body, start, end)  # "How well the force tackles crime" (2014)
+        return
+    if short and state.current is None and not (is_cut_last and not _cut_heading(body)):
+        state.heading = (body, start, end)  # a heading we have no special meaning for
+        if state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
+            state.section = "narrative" if state.question else "summary"
+        return
+    if state.current is not None:
+        state.current.end = end  # a hard-wrapped line continues the paragraph
+    else:
+        if state.section == "area_for_improvement" and state.prose and state.prose[-1].kind == "list_item" \
+                and state.prose[-1].section == "area_for_improvement":
+            state.section = "narrative" if state.question else "summary"  # prose after the list
+        state.current = _Prose("paragraph", start, end, state.section, state.question, state.pillar_section)
+    if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
+        _close(state)
+
+
+def _cut_heading(body: str) -> bool:
+    """Whether a line cut off by the end of the text looks like the start of a heading."""
+    return bool(re.match(r"(?:How|What|To what extent|HM\b|HMI|Questions|Areas?|Causes?|Recommendations?|Last)\b", body))
+
+
+def _question(state: _State, body: str, start: int, end: int) -> None:
+    pillar = _pillar_question(body)
+    if pillar:
+        if state.page_type == "pillar":
+            state.pillar = state.pillar or pillar
+            if state.headline is None and body.endswith("?"):
+                state.headline = body
+            state.question, state.section = None, "summary"
+        else:
+            state.pillar_section = pillar
+            state.question, state.section = None, "summary"
+        return
+    if state.page_type == "pillar" and state.headline is None and not state.in_questions and not state.prose:
+        state.headline = body  # the page's own question, in words we do not know yet
+        return
+    state.in_questions = True
+    state.question = Question(state.pending_number, body, None, start, end)
+    state.questions.append(state.question)
+    state.pending_number = None
+    state.section = "narrative"
+
+
+def _grade_line(state: _State, code: str, body: str, start: int, end: int) -> None:
+    question = state.question
+    if question is not None:
+        if question.grade is None:
+            question.grade = code
+            state.line_grades.append((Grade("question", question.question, question.number, code, body, start, end),
+                                      question))
+        return
+    if state.page_type == "pillar":
+        scope, subject = "overall", state.headline or state.pillar or ""
+    elif state.pillar_section:
+        scope, subject = "pillar", state.pillar_section
+    elif state.heading is not None:
+        scope, subject = "area", state.heading[0]
+    else:
+        return
+    state.line_grades.append((Grade(scope, subject, None, code, body, start, end), None))
+
+
+def _find_force(text: str, title_force: str | None) -> tuple[str, str] | None:
+    """(short, full) name of the force: from the title, else the first force the text names."""
+    if title_force:
+        known = force_by_short(title_force) or next(((s, f) for s, f in FORCES if f == title_force), None)
+        short = known[0] if known else title_force
+        # Prefer the name as the report writes it ("Cambridgeshire Constabulary").
+        match = re.search(re.escape(short) + r" (?:Constabulary|Police Service|Police)\b", text)
+        if match:
+            return short, match.group()
+        return short, known[1] if known else title_force
+    first = None
+    for short, full in FORCES:
+        match = re.search(re.escape(short) + r" (?:Constabulary|Police Service|Police)\b", text)
+        if match and (first is None or match.start() < first[0]):
+            first = (match.start(), short, full if match.group() == full else match.group())
+    return (first[1], first[2]) if first else None
+
+
+def _blocks(text: str, prose: list[_Prose]) -> list[tuple[Block, Question | None, str | None]]:
+    """Blocks of prose, each with the question object and overview pillar it sits in."""
     blocks = []
-    for item, section, number in prose:
+    for item in prose:
         start, end = _trim(text, item.start, item.end)
         if start < end:
-            blocks.append(Block(item.kind, section, number, text[start:end], start, end))
-    if blocks and not _ENDS_SENTENCE.search(blocks[-1].text):
-        # Excerpts and interrupted downloads stop mid-sentence: say so.
-        blocks[-1].truncated = True
+            number = item.question.number if item.question else None
+            blocks.append((Block(item.kind, item.section, number, text[start:end], start, end),
+                           item.question, item.pillar))
+    if blocks and not _ENDS_SENTENCE.search(blocks[-1][0].text) and not text.endswith(("\n", "\r")):
+        blocks[-1][0].truncated = True  # excerpts and interrupted downloads stop mid-sentence
     return blocks
 
 
-def _read_items(report: Report) -> None:
+def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
+    """Grades from grade lines and from prose, in reading order, each judgment once."""
+    grades: list[tuple[Grade, Question | None]] = list(state.line_grades)
+    pillars = {g.subject for g, _ in grades if g.scope == "pillar"}
+    overall = next((g for g, _ in grades if g.scope == "overall"), None)
+    area_scope = "area" if report.page_type == "report" else "question"
+    carried: tuple[str, str] | None = None  # (grade, year) for the list after "In 2017, we assessed ... as good at:"
+    last: Grade | None = None
+
+    for block, question, pillar_section in blocks:
+        if block.section not in ("summary", "narrative"):
+            carried = None
+            continue
+        if carried and block.kind == "list_item":
+            subject = block.text.rstrip(" ;.,").removesuffix(" and").removesuffix(";").strip()
+            grades.append((Grade(area_scope, subject, None, carried[0], block.text, block.char_start,
+                                 block.char_end), None))
+            continue
+        carried = None
+        if match := _CARRIED_LIST.match(block.text):
+            carried = (judgments.grade_code_of(match["g"]), match["year"])
+            continue
+        if question is not None and question.grade is None and judgments.NOT_INSPECTED.search(block.text):
+            question.grade = "not_graded"
+            grades.append((_grade_at(block, "question", question.question, question.number, "not_graded"), question))
+            continue
+        found, comparisons = judgments.find(block.text, modern)
+        events = sorted([(j.start, 0, j) for j in found] + [(c.start, 1, c) for c in comparisons],
+                        key=lambda e: (e[0], e[1]))
+        for _, kind, item in events:
+            if kind == 1:
+                if last is not None and last.previous_grade is None:
+                    _compare(last, item, report.peel_year)
+                continue
+            grade = _place(report, state, block, question, pillar_section, item, pillars, overall, area_scope)
+            if grade is None:
+                continue
+            if grade.scope == "overall":
+                overall = grade
+            if grade.scope == "pillar":
+                pillars.add(grade.subject)
+            grades.append((grade, question if grade.scope == "question" and question else None))
+            last = grade
+
+    # A summary judgment that restates a question's grade is that question's judgment.
+    kept: list[Grade] = []
+    for grade, question in grades:
+        if grade.scope in ("question", "area") and question is None and (
+            any(q.grade == grade.grade and same_subject(q.question, grade.subject) for q in report.questions)
+            or any(k.scope == grade.scope and k.grade == grade.grade and _overlaps(k.subject, grade.subject)
+                   for k in kept)
+        ):
+            continue
+        kept.append(grade)
+    report.grades = kept
+    report.overall_grade = overall.grade if overall else None
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Two wordings of one subject: most content words shared."""
+    wa, wb = content_words(a), content_words(b)
+    small = min(len(wa), len(wb))
+    if small < 4:
+        return bool(wa and wb) and (wa <= wb or wb <= wa)
+    return len(wa & wb) >= 0.6 * small
+
+
+def _grade_at(block: Block, scope: str, subject: str, number: int | None, code: str, start: int = 0,
+              end: int | None = None) -> Grade:
+    end = len(block.text) if end is None else end
+    return Grade(scope, subject, number, code, block.text[start:end], block.char_start + start,
+                 block.char_start + end)
+
+
+def _place(report, state, block, question, pillar_section, judgment, pillars, overall, area_scope) -> Grade | None:
+    """Decide what a prose judgment grades, or None when it adds nothing."""
+    at = dict(start=judgment.start, end=judgment.end)
+    pillar = judgment.pillar or (judgment.subject if judgment.subject in PILLARS else None)
+    if judgment.subject == "leadership":
+        if report.page_type != "overview" or "leadership" in pillars:
+            return None
+        return _grade_at(block, "pillar", "leadership", None, judgment.grade, **at)
+    if pillar or not judgment.subject:
+        if report.page_type == "pillar":
+            if overall is not None or question is not None or (pillar and report.pillar and pillar != report.pillar):
+                return None
+            return _grade_at(block, "overall", report.headline_question or report.pillar or "", None,
+                             judgment.grade, **at)
+        if report.page_type == "overview":
+            pillar = pillar or pillar_section
+            if not pillar or pillar in pillars:
+                return None
+            return _grade_at(block, "pillar", pillar, None, judgment.grade, **at)
+        return None
+    if question is not None and block.section == "narrative":
+        if question.grade is not None:
+            return None  # the question's judgment is already stated; this is a detail
+        question.grade = judgment.grade
+        return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
+    if block.section != "summary" or not judgments.graded_topic(judgment.subject):
+        return None  # a detail of a finding, not the grade of a question or area
+    if re.match(r"keeping people safe|reducing crime and keep", judgment.subject, re.I) and (
+            "effectiveness" in pillars or (report.page_type == "pillar" and overall is not None)):
+        return None  # restates the effectiveness judgment in other words
+    return _grade_at(block, area_scope, judgment.subject, None, judgment.grade, **at)
+
+
+def _compare(grade: Grade, comparison: judgments.Comparison, peel_year: str | None) -> None:
+    """Attach an earlier grade the text compares ``grade`` with."""
+    grade.previous_grade = comparison.grade or grade.grade
+    if comparison.year:
+        grade.previous_year = comparison.year
+    elif peel_year and peel_year[:4].isdigit():
+        grade.previous_year = str(int(peel_year[:4]) - 1)
+
+
+def _read_items(report: Report, blocks) -> None:
     """Fill areas for improvement, causes of concern and recommendations from the blocks."""
-    afi, coc, rec = report.areas_for_improvement, report.causes_of_concern, report.recommendations
+    afi, rec = report.areas_for_improvement, report.recommendations
+    concerns: list[tuple[CauseOfConcern, bool]] = []  # (item, stated under a heading)
     lead_in: Block | None = None
     previous: Block | None = None
-    for block in report.blocks:
+    pending_lead_in: Block | None = None
+
+    def flush_lead_in() -> None:
+        # A lead-in with no items after it (the text stops) stands for its recommendations.
+        nonlocal pending_lead_in
+        if pending_lead_in is not None:
+            rec.append(_recommendation(len(rec), pending_lead_in, None, concerns))
+            pending_lead_in = None
+
+    for block, _, _ in blocks:
         new_section = previous is None or (previous.section, previous.question_number) != (
-            block.section,
-            block.question_number,
-        )
-        if new_section:
+            block.section, block.question_number)
+        if new_section and block.section != "recommendation":
             lead_in = None
+        if block.section in ("cause_of_concern", "recommendation") and _LEAD_IN.match(block.text) \
+                and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
+            flush_lead_in()
+            block.section = "recommendation"
+            lead_in = pending_lead_in = block
+            previous = block
+            continue
+        if block.kind == "list_item" and block.section in ("summary", "narrative") and previous is not None \
+                and (previous.section == "area_for_improvement" or (previous.kind == "paragraph" and re.search(
+                    r"\bareas? for improvement\b[^.]*[.:]$", previous.text, re.I))):
+            block.section = "area_for_improvement"  # "One area for improvement remained ...:" and its list
         if block.section == "area_for_improvement":
             if block.kind == "list_item" or not block.text.endswith(":"):
-                afi.append(
-                    AreaForImprovement(
-                        f"afi-{len(afi) + 1:02d}", block.question_number, block.text,
-                        block.char_start, block.char_end, block.truncated,
-                    )
-                )
+                afi.append(AreaForImprovement(
+                    f"afi-{len(afi) + 1:02d}", block.question_number, block.text,
+                    block.char_start, block.char_end, block.truncated))
         elif block.section == "cause_of_concern":
-            # The first paragraph states the concern; what follows describes it.
-            if new_section:
-                coc.append(
-                    CauseOfConcern(
-                        f"coc-{len(coc) + 1:02d}", block.question_number, block.text,
-                        block.char_start, block.char_end, block.truncated,
-                    )
-                )
+            if new_section:  # the first paragraph states the concern; what follows describes it
+                concerns.append((CauseOfConcern("", block.question_number, block.text, block.char_start,
+                                                block.char_end, block.truncated), True))
         elif block.section == "recommendation":
             if block.kind == "paragraph" and block.text.endswith(":"):
-                lead_in = block
+                flush_lead_in()
+                lead_in = pending_lead_in = block
             else:
-                concern = next(
-                    (c for c in reversed(coc) if c.question_number == block.question_number), None
-                )
-                rec.append(
-                    Recommendation(
-                        f"rec-{len(rec) + 1:02d}",
-                        block.question_number,
-                        concern.cause_of_concern_id if concern else None,
-                        lead_in.text if lead_in else None,
-                        lead_in.char_start if lead_in else None,
-                        lead_in.char_end if lead_in else None,
-                        block.text,
-                        block.char_start,
-                        block.char_end,
-                        block.truncated,
-                    )
-                )
+                pending_lead_in = None
+                rec.append(_recommendation(len(rec), block, lead_in, concerns))
+        else:
+            for match in judgments.sentences(block.text):
+                sentence = block.text[match[0]:match[1]]
+                if _CAUSE_OF_CONCERN.search(sentence):
+                    concerns.append((CauseOfConcern(
+                        "", block.question_number, sentence, block.char_start + match[0],
+                        block.char_start + match[1], block.truncated and match[1] == len(block.text)), False))
         previous = block
+    flush_lead_in()
+
+    # A sentence that names a cause of concern stated again under its heading is the same concern.
+    headed = [c for c, under_heading in concerns if under_heading]
+    kept = [c for c, under_heading in concerns
+            if under_heading or not any(_restates(c.text, h.text) for h in headed)]
+    for number, concern in enumerate(kept, start=1):
+        concern.cause_of_concern_id = f"coc-{number:02d}"
+    report.causes_of_concern = kept
+    for recommendation in rec:
+        if recommendation.cause_of_concern_id is None:
+            linked = next((c for c in reversed(kept) if c.question_number == recommendation.question_number
+                           and c.char_start < recommendation.char_start), None)
+            recommendation.cause_of_concern_id = linked.cause_of_concern_id if linked else None
+
+
+def _restates(sentence: str, item: str) -> bool:
+    words = content_words(sentence)
+    return bool(words) and len(words & content_words(item)) >= 0.7 * len(words)
+
+
+def _recommendation(index: int, block: Block, lead_in: Block | None, concerns) -> Recommendation:
+    return Recommendation(
+        f"rec-{index + 1:02d}",
+        block.question_number,
+        None,  # linked to its cause of concern once all concerns are known
+        lead_in.text if lead_in else None,
+        lead_in.char_start if lead_in else None,
+        lead_in.char_end if lead_in else None,
+        block.text,
+        block.char_start,
+        block.char_end,
+        block.truncated,
+    )

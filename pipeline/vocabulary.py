@@ -103,3 +103,31 @@ def force_by_short(short: str) -> tuple[str, str] | None:
 def slug(text: str) -> str:
     """A lower-case id fragment: letters and digits joined by single hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+_STOPWORDS = frozenset(
+    "a an the and or of in on at to for with its it is are be by as how well does do force constabulary "
+    "police service that this which what whether from their there".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Content words, crudely stemmed, for comparing what two phrases talk about."""
+    out = set()
+    for word in re.findall(r"[a-z0-9-]+", text.lower().replace("’", "'")):
+        if word in _STOPWORDS:
+            continue
+        for suffix in ("ing", "es", "s"):
+            if word.endswith(suffix) and len(word) > len(suffix) + 3:
+                word = word[: -len(suffix)]
+                if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+                    word = word[:-1]  # planning -> plan
+                break
+        out.add(word)
+    return out
+
+
+def same_subject(a: str, b: str) -> bool:
+    """True when one phrase's content words are all in the other's."""
+    wa, wb = content_words(a), content_words(b)
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
