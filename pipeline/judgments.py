@@ -61,7 +61,7 @@ _GRADED_SUBJECT = re.compile(
 GRADED_TOPIC = re.compile(
     r"^(?:(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*[’']s)\s+)?(?:the\s+)?(?:approach\s+to\s+)?(?:preventing|prevention|tackling|reducing|investigating|"
     r"investigation|the\s+way\s+it\s+(?:investigates|protects|treats)|quality\s+of\s+crime\s+investigation|protecting|"
-    r"supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+may|managing|"
+    r"supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+may|identifying,\s+understanding|managing|"
     r"understanding|use\s+of\s+resources|using\s+(?:its\s+)?resources|targeting\s+its\s+resources|planning|"
     r"how\s+(?:well\s+)?(?:it|the\s+force)\s+(?:plans|uses|understands|ensures|meets)|meeting|treating|"
     r"ensuring\s+(?:that\s+)?its\s+workforce|behaving|keeping\s+people\s+safe|effectiveness\s+at|efficiency|"
@@ -129,10 +129,11 @@ class Judgment:
 
 @dataclass
 class Comparison:
-    grade: str | None  # the earlier grade, None for "the same as last year"
+    grade: str | None  # the earlier grade when the sentence names it
     year: str | None  # "2014", or None for "last year"
     start: int
     end: int
+    same: bool = False  # "the same as last year": the earlier grade is the current one
 
 
 def grade_code_of(phrase: str, modern: bool = False) -> str | None:
@@ -231,7 +232,9 @@ def find(text: str, modern: bool = False) -> tuple[list[Judgment], list[Comparis
             earlier = _EARLIER_GRADE.search(sentence, marker.start())
             year = re.search(r"\b(20\d\d)\b", sentence)
             code = _code(earlier["g"], modern) if earlier else None
-            comparisons.append(Comparison(code, year.group(1) if year else None, start, end))
+            same = bool(re.search(r"same\s+as|(?<!not\s)consistent\s+with|in\s+line\s+with|similar\s+judgment",
+                                  sentence, re.I))
+            comparisons.append(Comparison(code, year.group(1) if year else None, start, end, same))
         for grade, subject, carried in found:
             judgments.append(Judgment(grade, subject, pillar_of(subject) if subject else None, start, end, carried))
     return judgments, comparisons

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import classify, export, ingest, structure
 from .model import LabelledReport, PipelineError
+from .vocabulary import slug
 
 #: File types a folder is searched for.
 SUPPORTED_SUFFIXES = (".txt",)
@@ -42,22 +43,40 @@ def process_file(path: Path) -> LabelledReport:
     return classify.classify(structure.parse(ingest.read(path)))
 
 
+def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
+    """``report_id`` plus what the file name adds to it ("...-overview-part2")."""
+    taken = set(report_id.split("-"))
+    extra = "-".join(t for t in slug(path.stem).split("-") if t not in taken)
+    candidate = f"{report_id}-{extra}" if extra else report_id
+    number = 2
+    while candidate in seen:
+        candidate = f"{report_id}-{extra}-{number}" if extra else f"{report_id}-{number}"
+        number += 1
+    return candidate
+
+
 def process(paths: list[Path]) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on."""
     files, errors = collect_inputs(paths)
     result = RunResult(errors=errors)
-    seen: dict[str, Path] = {}
+    seen: dict[str, LabelledReport] = {}
+    by_content: dict[str, Path] = {}
     for path in files:
         try:
             labelled = process_file(path)
         except PipelineError as exc:
             result.errors.append(str(exc))
             continue
+        source = labelled.report.source
+        if source.sha256 in by_content:
+            result.errors.append(f"{path}: same text as {by_content[source.sha256]}; skipped")
+            continue
+        by_content[source.sha256] = path
         report_id = labelled.report.report_id
         if report_id in seen:
-            result.errors.append(f"{path}: same report ({report_id}) as {seen[report_id]}; skipped")
-            continue
-        seen[report_id] = path
+            # Another text of the same report (a part, an excerpt): named after its file.
+            labelled.report.report_id = report_id = _distinct_id(report_id, path, seen)
+        seen[report_id] = labelled
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
     return result

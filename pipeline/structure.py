@@ -396,6 +396,8 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             question.grade = "not_graded"
             grades.append((_grade_at(block, "question", question.question, question.number, "not_graded"), question))
             continue
+        if question is not None:
+            last = next((g for g, q in grades if q is question), last)
         found, comparisons = judgments.find(block.text, modern)
         events = sorted([(j.start, 0, j) for j in found] + [(c.start, 1, c) for c in comparisons],
                         key=lambda e: (e[0], e[1]))
@@ -406,6 +408,13 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 continue
             grade = _place(report, state, block, question, pillar_section, item, pillars, overall, area_scope)
             if grade is None:
+                # A restatement: a comparison that follows refers to the judgment it restates.
+                if question is not None:
+                    last = next((g for g, q in grades if q is question), last)
+                elif item.pillar or not item.subject:
+                    pillar = item.pillar or pillar_section
+                    last = overall if report.page_type == "pillar" else next(
+                        (g for g, _ in grades if g.scope == "pillar" and g.subject == pillar), last)
                 continue
             if grade.scope == "overall":
                 overall = grade
@@ -479,7 +488,10 @@ def _place(report, state, block, question, pillar_section, judgment, pillars, ov
 
 def _compare(grade: Grade, comparison: judgments.Comparison, peel_year: str | None) -> None:
     """Attach an earlier grade the text compares ``grade`` with."""
-    grade.previous_grade = comparison.grade or grade.grade
+    previous = comparison.grade or (grade.grade if comparison.same else None)
+    if previous is None:
+        return  # "an improvement from last year": the earlier grade is not stated
+    grade.previous_grade = previous
     if comparison.year:
         grade.previous_year = comparison.year
     elif peel_year and peel_year[:4].isdigit():

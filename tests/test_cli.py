@@ -69,8 +69,18 @@ def test_same_report_twice_is_reported_not_double_counted(tmp_path, runner):
     shutil.copy(CAMBRIDGESHIRE, tmp_path / "b.txt")
     result = _run(runner, "run", tmp_path / "a.txt", tmp_path / "b.txt", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert "b.txt: same report (cambridgeshire-2015-effectiveness) as" in result.stderr
+    assert "b.txt: same text as" in result.stderr
     assert len(pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")) == 1
+
+
+def test_two_texts_of_one_report_get_distinct_stable_ids(tmp_path, runner):
+    text = CAMBRIDGESHIRE.read_text("utf-8")
+    (tmp_path / "cambridgeshire_part1.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "cambridgeshire_part2.txt").write_text(text[:6000], encoding="utf-8")
+    result = _run(runner, "run", tmp_path, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    ids = list(pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")["report_id"])
+    assert ids == ["cambridgeshire-2015-effectiveness", "cambridgeshire-2015-effectiveness-part2"]
 
 
 def test_nothing_processed_leaves_previous_outputs(tmp_path, runner):
