@@ -95,6 +95,7 @@ _COMPARISON = re.compile(
 _EARLIER_GRADE = re.compile(
     r"(?:judged|assessed|considered|graded|be|as)\s+(?:to\s+be\s+|as\s+)?(?P<g>" + _G + r")\b", re.IGNORECASE
 )
+_QUOTED_GRADE = re.compile(r"[‘'\"“](" + _G + r")[’'\"”]", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"'’”)]*|$)")
 
 # Subjects that are a whole pillar rather than a question or area.
@@ -223,6 +224,8 @@ def find(text: str, modern: bool = False) -> tuple[list[Judgment], list[Comparis
     """
     judgments: list[Judgment] = []
     comparisons: list[Comparison] = []
+    # Quoted grades ("assessed as ‘good’") read as plain words; offsets are unchanged.
+    text = _QUOTED_GRADE.sub(lambda m: " " + m.group(1) + " ", text)
     for start, end in sentences(text):
         sentence = text[start:end]
         found = _sentence_judgments(sentence.strip(), modern)

@@ -56,6 +56,7 @@ class Block:
     char_start: int
     char_end: int
     truncated: bool = False  # the source stops inside this block
+    question: str | None = None  # the question or area it sits under
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Question:
 class AreaForImprovement:
     area_for_improvement_id: str
     question_number: int | None
+    question: str | None  # the question or area it sits under, in the report's words
     text: str
     char_start: int
     char_end: int
@@ -96,6 +98,7 @@ class AreaForImprovement:
 class CauseOfConcern:
     cause_of_concern_id: str
     question_number: int | None
+    question: str | None  # the question or area it sits under, in the report's words
     text: str
     char_start: int
     char_end: int
@@ -106,6 +109,7 @@ class CauseOfConcern:
 class Recommendation:
     recommendation_id: str
     question_number: int | None
+    question: str | None  # the question or area it sits under, in the report's words
     cause_of_concern_id: str | None
     lead_in: str | None
     lead_in_char_start: int | None

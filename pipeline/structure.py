@@ -65,7 +65,11 @@ _CAUSE_OF_CONCERN = re.compile(
     r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
     re.IGNORECASE,
 )
-_LEAD_IN = re.compile(r"^(?:to address th(?:is|ese) causes? (?:of|for) concern|.{0,80}\brecommends?\b)", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^(?:to address th(?:is|ese) causes? (?:of|for) concern|.{0,80}\brecommends?\b|within \w+ months\b|"
+    r".{0,60}\b(?:must|should) immediately\b)",
+    re.IGNORECASE,
+)
 _CARRIED_LIST = re.compile(
     r"^In (?P<year>20\d\d),\s+(?:we|HMIC|HMICFRS)\s+(?:judged|assessed)\s+.{0,60}?\bas\s+(?P<g>outstanding|good|inadequate|requiring improvement)\s+(?:at|in):$",
     re.IGNORECASE,
@@ -84,11 +88,15 @@ def _question_line(text: str) -> bool:
     return text.endswith("?") and len(text.split()) <= 40 and ". " not in text
 
 
+# Stray "Â" is mojibake of a no-break space (UTF-8 read as Windows-1252): blank.
+_BLANK = " \t\r\n\f\v\xa0\u2002\u2003\u2009\u200b\ufeffÂ"
+
+
 def _trim(source: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
-    while start < end and source[start].isspace():
+    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace (or stray "Â")."""
+    while start < end and (source[start].isspace() or source[start] in _BLANK):
         start += 1
-    while end > start and source[end - 1].isspace():
+    while end > start and (source[end - 1].isspace() or source[end - 1] in _BLANK):
         end -= 1
     return start, end
 
@@ -141,8 +149,9 @@ class _State:
 def _page_type(lines, text: str) -> str:
     """pillar, overview or report, from the page's own signs."""
     bodies = [line.text.strip() for line in lines]
-    if any(_PILLAR_TITLE.match(b) for b in bodies):
-        return "pillar"
+    titles = [m for m in map(_PILLAR_TITLE.match, bodies) if m]
+    if titles:
+        return "report" if titles[0]["year"][:4] >= "2021" else "pillar"
     if any(_OVERVIEW_TITLE.match(b) for b in bodies):
         return "overview"
     if any(_REPORT_MARKERS.match(b) for b in bodies) or re.search(r"\bareas of policing\b", text):
@@ -205,7 +214,7 @@ def _close(state: _State) -> None:
 
 
 def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
-    body = line.text.strip()
+    body = line.text.strip(_BLANK)
     if not body:
         _close(state)
         return
@@ -321,6 +330,16 @@ def _question(state: _State, body: str, start: int, end: int) -> None:
 
 def _grade_line(state: _State, code: str, body: str, start: int, end: int) -> None:
     question = state.question
+    if state.page_type == "report" and state.heading is not None and (
+            question is None or state.heading[1] > question.char_start):
+        # 2021+ reports: an area of policing is graded under its heading, and what
+        # follows (findings, causes of concern, areas for improvement) belongs to it.
+        name, h_start, h_end = state.heading
+        state.question = Question(None, name, code, h_start, h_end)
+        state.questions.append(state.question)
+        state.section = "narrative"
+        state.line_grades.append((Grade("area", name, None, code, body, start, end), state.question))
+        return
     if question is not None:
         if question.grade is None:
             question.grade = code
@@ -331,8 +350,6 @@ def _grade_line(state: _State, code: str, body: str, start: int, end: int) -> No
         scope, subject = "overall", state.headline or state.pillar or ""
     elif state.pillar_section:
         scope, subject = "pillar", state.pillar_section
-    elif state.heading is not None:
-        scope, subject = "area", state.heading[0]
     else:
         return
     state.line_grades.append((Grade(scope, subject, None, code, body, start, end), None))
@@ -363,7 +380,8 @@ def _blocks(text: str, prose: list[_Prose]) -> list[tuple[Block, Question | None
         start, end = _trim(text, item.start, item.end)
         if start < end:
             number = item.question.number if item.question else None
-            blocks.append((Block(item.kind, item.section, number, text[start:end], start, end),
+            blocks.append((Block(item.kind, item.section, number, text[start:end], start, end,
+                                 question=item.question.question if item.question else None),
                            item.question, item.pillar))
     if blocks and not _ENDS_SENTENCE.search(blocks[-1][0].text) and not text.endswith(("\n", "\r")):
         blocks[-1][0].truncated = True  # excerpts and interrupted downloads stop mid-sentence
@@ -532,11 +550,12 @@ def _read_items(report: Report, blocks) -> None:
         if block.section == "area_for_improvement":
             if block.kind == "list_item" or not block.text.endswith(":"):
                 afi.append(AreaForImprovement(
-                    f"afi-{len(afi) + 1:02d}", block.question_number, block.text,
+                    f"afi-{len(afi) + 1:02d}", block.question_number, block.question, block.text,
                     block.char_start, block.char_end, block.truncated))
         elif block.section == "cause_of_concern":
             if new_section:  # the first paragraph states the concern; what follows describes it
-                concerns.append((CauseOfConcern("", block.question_number, block.text, block.char_start,
+                concerns.append((CauseOfConcern("", block.question_number, block.question, block.text,
+                                                block.char_start,
                                                 block.char_end, block.truncated), True))
         elif block.section == "recommendation":
             if block.kind == "paragraph" and block.text.endswith(":"):
@@ -550,7 +569,7 @@ def _read_items(report: Report, blocks) -> None:
                 sentence = block.text[match[0]:match[1]]
                 if _CAUSE_OF_CONCERN.search(sentence):
                     concerns.append((CauseOfConcern(
-                        "", block.question_number, sentence, block.char_start + match[0],
+                        "", block.question_number, block.question, sentence, block.char_start + match[0],
                         block.char_start + match[1], block.truncated and match[1] == len(block.text)), False))
         previous = block
     flush_lead_in()
@@ -578,6 +597,7 @@ def _recommendation(index: int, block: Block, lead_in: Block | None, concerns) -
     return Recommendation(
         f"rec-{index + 1:02d}",
         block.question_number,
+        block.question,
         None,  # linked to its cause of concern once all concerns are known
         lead_in.text if lead_in else None,
         lead_in.char_start if lead_in else None,

@@ -75,7 +75,7 @@ _GRADE_WORDS = {
 }
 
 _GRADE_LINE = re.compile(
-    r"^[\s'\"‘’“”]*(" + "|".join(sorted(_GRADE_WORDS, key=len, reverse=True)) + r")[\s'\"‘’“”.]*$",
+    r"^[\s'\"‘’“”Â]*(" + "|".join(sorted(_GRADE_WORDS, key=len, reverse=True)) + r")[\s'\"‘’“”.Â]*$",
     re.IGNORECASE,
 )
 

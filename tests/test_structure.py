@@ -116,3 +116,96 @@ def test_text_cut_mid_sentence_marks_last_block_truncated(tmp_path):
 def test_text_that_is_not_a_peel_report_is_refused(tmp_path, text):
     with pytest.raises(PipelineError, match="not a PEEL inspection report"):
         _parse_text(tmp_path, text)
+
+
+REPORT_2021 = """Skip to content
+
+Exampleshire is not a force; this page is written for the test in the 2021/22 layout.
+
+Cheshire PEEL 2021/22
+
+Overall summary
+
+Our judgments
+
+Our inspection assessed how good Cheshire Constabulary is in three areas of policing.
+
+Investigating crime
+
+Adequate
+
+The constabulary is adequate at investigating crime. Supervisors review most investigations.
+
+Area for improvement 1
+
+The constabulary should make sure that victims are kept informed about their case.
+
+Protecting vulnerable people
+
+Requires improvement
+
+Cause of concern
+
+The constabulary does not always assess the risk to vulnerable people quickly enough.
+
+Recommendations
+
+Within three months, the constabulary should:
+
+  \u2022 review how it assesses risk when calls are first received; and
+  \u2022 train call handlers in the use of the risk assessment.
+
+Developing a positive workplace
+
+Outstanding
+
+Leaders listen to their workforce and act on what they hear.
+"""
+
+
+def test_2021_report_grades_areas_and_links_items_to_them(tmp_path):
+    report = _parse_text(tmp_path, REPORT_2021)
+    assert (report.page_type, report.peel_year, report.force, report.report_id) == (
+        "report", "2021/22", "Cheshire Constabulary", "cheshire-2021-22-report")
+    assert [(g.scope, g.subject, g.grade) for g in report.grades] == [
+        ("area", "Investigating crime", "adequate"),
+        ("area", "Protecting vulnerable people", "requires_improvement"),
+        ("area", "Developing a positive workplace", "outstanding"),
+    ]
+    (afi,) = report.areas_for_improvement
+    assert afi.question == "Investigating crime" and afi.text.startswith("The constabulary should make sure")
+    (concern,) = report.causes_of_concern
+    assert concern.question == "Protecting vulnerable people"
+    assert [r.text for r in report.recommendations] == [
+        "review how it assesses risk when calls are first received; and",
+        "train call handlers in the use of the risk assessment.",
+    ]
+    assert {r.lead_in for r in report.recommendations} == {"Within three months, the constabulary should:"}
+    assert {r.cause_of_concern_id for r in report.recommendations} == {concern.cause_of_concern_id}
+
+
+def test_layout_noise_mojibake_quoted_grades_and_glued_bullets(tmp_path):
+    report = _parse_text(tmp_path, (
+        "Gwent PEEL 2016\n\nLegitimacy\n\nHow legitimate is the force at keeping people safe and reducing crime?\n\n"
+        "Last updated 08/12/2016\n\u00c2\u00a0Good\u00c2\n\n"
+        "Gwent Police has been assessed as \u2018good\u2019 in respect of the legitimacy with which it keeps people safe."
+        "\n\u00c2\u00a0\n"
+        "Areas for improvement\n"
+        "\u2022The force should improve how it records stop and search.\n"
+        "\u2013 The force should publish its complaints data.\n"
+    ))
+    assert report.overall_grade == "good"
+    assert [a.text for a in report.areas_for_improvement] == [
+        "The force should improve how it records stop and search.", "The force should publish its complaints data."]
+    assert not any("\u00c2" in b.text for b in report.blocks)
+
+
+def test_grade_stated_only_in_prose_with_quotes(tmp_path):
+    report = _parse_text(tmp_path, (
+        "Dorset PEEL 2016\n\nLegitimacy\n\nHow legitimate is the force at keeping people safe and reducing crime?\n\n"
+        "Dorset Police has been assessed as \u2018good\u2019 in respect of the legitimacy with which it keeps people "
+        "safe and reduces crime. Our findings this year are consistent with last year\u2019s findings.\n"
+    ))
+    (grade,) = report.grades
+    assert (grade.scope, grade.grade, grade.previous_grade, grade.previous_year) == ("overall", "good", "good", "2015")
+    assert report.source.text[grade.char_start:grade.char_end] == grade.text
