@@ -163,7 +163,7 @@ def gold_sentence_spans(source: str, gold_lines: list[dict]) -> list[tuple[int, 
         if start < 0:
             raise ValueError(f"gold sentence not in source: {line['text'][:60]!r}")
         spans.append((start, start + len(line["text"]), line["label"]))
-        pos = start + 1
+        pos = start + len(line["text"])
     return spans
 
 

@@ -51,6 +51,9 @@ _FURNITURE = re.compile(
 )
 
 
+_GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode report bytes, returning ``(text, encoding)`` or raising PipelineError."""
     if not data.strip():
@@ -85,7 +88,8 @@ def split_lines(text: str) -> list[Line]:
             break
         body = raw.rstrip("\r\n")
         start = match.start()
-        furniture = bool(_FURNITURE.match(body.strip()))
+        # "Read more about West MerciaThis is ...": a link glued to prose is not all furniture.
+        furniture = bool(_FURNITURE.match(body.strip())) and not _GLUED_LINK.match(body.strip())
         lines.append(Line(number, start, start + len(body), body, furniture))
     return lines
 

@@ -57,7 +57,7 @@ _PILLAR_QUESTIONS = (
 )
 # A paragraph ends at a line that ends a sentence; a long line without an end is
 # taken as hard-wrapped and joined with the next.
-_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'’”)\]]*$")
+_ENDS_SENTENCE = re.compile(r"(?:[.!?:;]|;\s+(?:and|or))[\"'’”)\]]*$")
 _WRAP_WIDTH = 60
 _HEADING_WORDS = 12
 _CAUSE_OF_CONCERN = re.compile(
@@ -144,6 +144,7 @@ class _State:
     line_grades: list[tuple[Grade, Question | None]] = field(default_factory=list)
     prose: list[_Prose] = field(default_factory=list)
     current: _Prose | None = None
+    unfinished: bool = False  # the line before was prose that did not end a sentence
 
 
 def _page_type(lines, text: str) -> str:
@@ -215,6 +216,7 @@ def _close(state: _State) -> None:
 
 def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     body = line.text.strip(_BLANK)
+    unfinished, state.unfinished = state.unfinished, False
     if not body:
         _close(state)
         return
@@ -270,7 +272,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _close(state)
         state.heading = (body, start, end)
         return
-    if _question_line(body) and state.current is None:
+    if _question_line(body) and (state.current is None or re.match(r"(?:How|To what extent|What)\b", body)):
+        _close(state)  # a question heading also ends a paragraph cut off before it
         _question(state, body, start, end)
         return
 
@@ -279,12 +282,18 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _close(state)
         state.current = _Prose("list_item", line.start + bullet.end(), end, state.section, state.question,
                                state.pillar_section)
+        state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
         return
     short = len(body.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(body)
     if short and state.current is None and _pillar_question(body):
         _question(state, body, start, end)  # "How well the force tackles crime" (2014)
         return
+    if is_cut_last and _cut_heading(body) and state.current is None:
+        return  # a heading cut off by the end of the text
+    if unfinished and state.current is None and body[0].islower() and state.prose:
+        state.current = state.prose.pop()  # "... threat, risk" / "and harm;": one paragraph
+        short = False
     if short and state.current is None and not (is_cut_last and not _cut_heading(body)):
         state.heading = (body, start, end)  # a heading we have no special meaning for
         if state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
@@ -298,6 +307,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
             state.section = "narrative" if state.question else "summary"  # prose after the list
         state.current = _Prose("paragraph", start, end, state.section, state.question, state.pillar_section)
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
+        state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
 
 
