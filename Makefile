@@ -1,4 +1,5 @@
 # The workflow: raw/ --(make pipeline)--> processed/ ; make test ; make evaluate ; make bench
+# make train: train/*.jsonl + train/config.cfg --> pipeline/model/textcat (the shipped classifier)
 # Every target sets up .venv first if it is missing or pyproject.toml changed.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -6,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: pipeline test evaluate bench venv clean
+.PHONY: pipeline test evaluate bench train venv clean
 
 pipeline: $(STAMP)
 	$(BIN)/python -m pipeline run raw --out processed
@@ -16,6 +17,9 @@ test: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/python -m pipeline evaluate
+
+train: $(STAMP)
+	$(BIN)/python -m pipeline train
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,28 +1,42 @@
 """Classify: split prose blocks into sentences and label each one with spaCy.
 
-The pipeline is ``spacy.blank("en")`` plus three registered components:
+The pipeline is ``spacy.blank("en")`` plus four registered components:
 
 - ``peel_sentencizer``: sentence boundaries that keep abbreviations and list items whole;
 - ``span_ruler`` (spaCy's own), loaded with the label cue patterns of ``RULE_PATTERNS``;
-- ``peel_labeller``: one label per sentence from the section the block sits in, the
-  cues found in it, or ``finding`` when nothing else fits (LABELS.md's order).
+- ``peel_sentence_classifier``: the trained text classifier (``pipeline/model/textcat``,
+  built by ``make train``), scoring each sentence;
+- ``peel_labeller``: one label per sentence. In its default ``combined`` mode the
+  section the block sits in decides first, then a cue for recommendation, concern or
+  grade, then the classifier; ``rules`` and ``model`` modes use one source alone (for
+  ``make evaluate``).
 
 Each block of the report is one ``Doc`` whose ``_.section`` says where it sits.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import product
+from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .model import LABELS, LabelledReport, Report, Sentence
+from .model import LABELS, LabelledReport, PipelineError, Report, Sentence
+
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
+MODES = ("combined", "rules", "model")
 
 # Fixed confidences for decisions that are not a model's probability.
 SECTION_CONFIDENCE = 0.95
 RULE_CONFIDENCE = {"recommendation": 0.9, "concern": 0.85, "grade": 0.85, "improvement": 0.8}
 DEFAULT_CONFIDENCE = 0.6
+# How sure the classifier must be of "finding" to overrule an improvement cue (tuned
+# by cross-validation over the training and dev forces, never on the test forces).
+FINDING_OVERRULES = 0.8
 
 # A label that a section implies for every sentence in it (LABELS.md: "Labels judge a
 # sentence in its context").
@@ -35,51 +49,71 @@ SECTION_LABELS = {
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "nos", "para", "paras", "fig", "cf", "vs", "v", "approx", "e.g", "i.e"}
 _CLOSERS = {'"', "'", "’", "”", ")", "]"}
+_ENDS = {".", "!", "?"}
 
 _GRADE_WORDS = ["outstanding", "good", "adequate", "inadequate"]
 _IS = ["is", "was", "remains", "are", "be", "been", "being"]
-_FORCE_NOUNS = ["constabulary", "police", "service", "force"]
-_JUDGED = ["judge", "judges", "judged", "assessed", "graded", "grade", "judgment", "judgement", "rated", "considered"]
+_ADVERBS = ["", "generally", "now", "still", "also"]
+_FORCE_NOUNS = ["constabulary", "police", "service", "force", "it"]
+_JUDGED = ["judge", "judges", "judged", "assessed", "graded", "rated", "considered"]
+_WHOM = ["", "the force", "the constabulary", "it"]
 
 
-def _p(*words: str | list[str]) -> list[dict]:
-    """A token pattern: each argument one token, a list meaning any of its words."""
-    return [{"LOWER": {"IN": word} if isinstance(word, list) else word} for word in words]
+def _p(*parts: str | list[str]) -> list[str]:
+    """Phrases: each argument one slot, a list meaning any of its words ("" for none)."""
+    slots = [[part] if isinstance(part, str) else part for part in parts]
+    return [" ".join(w for w in words if w) for words in product(*slots)]
 
 
-# Cue patterns per label, matched on lower-cased tokens anywhere in a sentence.
-RULE_PATTERNS: dict[str, list[list[dict]]] = {
+# Cue phrases per label, matched on lower-cased tokens anywhere in a sentence (spaCy's
+# PhraseMatcher: fast, and every cue readable as the words it matches).
+RULE_PATTERNS: dict[str, list[str]] = {
     "recommendation": [
-        _p(["recommend", "recommends"]),
-        _p(["must", "should"], "immediately"),
-        _p("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
+        *_p(["recommend", "recommends"]),
+        *_p(["must", "should"], "immediately"),
+        *_p("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
     ],
     "concern": [
-        _p(["cause", "causes"], "of", "concern"),
-        _p("cause", "for", "concern"),
-        _p("concerned", "that"),
-        _p(["is", "are", "remain", "remains"], "concerned"),
-        _p(["concern", "concerns"], ["about", "that"]),
-        _p(["serious", "significant"], ["concern", "concerns"]),
+        *_p(["is", "are", "was", "remains", "be", "a"], "cause", ["of", "for"], "concern"),
+        *_p("of", ["concern", "particular"], ["to", "concern"]),
+        *_p("concerned", "that"),
+        *_p(["is", "are", "remain", "remains"], "concerned"),
+        *_p(["concern", "concerns"], ["about", "that"]),
+        *_p(["serious", "significant"], ["concern", "concerns"]),
+        *_p(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "concerned"),
+        *_p(["has", "have", "had"], ["concerns", "some"], ["about", "regarding", "concerns"]),
+        *_p("of", "concern", ["is", "are", "was"]),
     ],
     "grade": [
-        _p(["requires", "require", "requiring"], "improvement"),
-        [{"LOWER": {"IN": _JUDGED}}, {"OP": "{0,6}"}, {"LOWER": {"IN": ["as", "to", "be"]}}, {"LOWER": {"IN": ["be"]}, "OP": "?"}, {"LOWER": {"IN": _GRADE_WORDS}}],
-        [{"LOWER": {"IN": _FORCE_NOUNS + ["it"]}}, {"LOWER": {"IN": _IS}}, {"LOWER": {"IN": ["generally", "now", "still", "also"]}, "OP": "?"}, {"LOWER": {"IN": _GRADE_WORDS}}, {"LOWER": {"IN": ["at", "in", "."]}}],
-        _p("worse", "position"),
-        _p("better", "position"),
-        _p("change", "of", "grade"),
-        _p("same", "as", "last", "year"),
-        _p("graded", "judgment"),
+        *_p(["requires", "require", "requiring"], "improvement"),
+        *_p(_JUDGED, _WHOM, ["as", "to be"], _GRADE_WORDS),
+        *_p(_FORCE_NOUNS, _IS, _ADVERBS, _GRADE_WORDS, ["at", "in", "."]),
+        *_p(["worse", "better"], "position"),
+        *_p("change", "of", "grade"),
+        *_p("same", "as", "last", "year"),
+        *_p("graded", "judgment"),
     ],
+    # Saying plainly that the force has to improve.
     "improvement": [
-        _p(["should", "must"]),
-        _p(["needs", "need", "needed"], "to"),
-        _p(["could", "can"], ["improve", "do"]),
-        _p("improvement", ["is", "was", "are"], ["needed", "required"]),
-        _p("room", "for", "improvement"),
-        _p(["area", "areas"], "for", "improvement"),
-        _p("more", "needs", "to", "be", "done"),
+        *_p(["needs", "need"], "to"),
+        *_p("must"),
+        *_p(["could", "can"], "do", "more"),
+        *_p("improvement", ["is", "was", "are"], ["needed", "required"]),
+        *_p(["work", "action", "attention", "progress"], ["is", "was"], ["required", "needed"]),
+        *_p("room", "for", "improvement"),
+        *_p("more", ["to", "needs"], ["do", "to"]),
+        *_p("still", "some", "work", "to", "do"),
+        *_p("would", "like", "to", "see"),
+        *_p("could", "be", "improved"),
+        *_p("would", "benefit"),
+    ],
+    # Words that often, not always, say so ("should lead to", "areas for improvement
+    # identified in 2016"): the classifier may overrule them.
+    "improvement_hint": [
+        *_p("should"),
+        *_p(["could", "can"], "improve"),
+        *_p(["area", "areas"], "for", "improvement"),
+        *_p("needed", "to"),
     ],
 }
 
@@ -89,8 +123,8 @@ def _register_extensions() -> None:
         Doc.set_extension("section", default=None)
         Doc.set_extension("question_number", default=None)
     for name in ("peel_label", "confidence", "method"):
-        if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
 
 _register_extensions()
@@ -99,87 +133,148 @@ _register_extensions()
 @Language.component("peel_sentencizer")
 def peel_sentencizer(doc: Doc) -> Doc:
     """Start a sentence after ., ! or ? (and any closing quote) before a capital or digit."""
-    for i, token in enumerate(doc):
-        token.is_sent_start = i == 0
-    for i in range(1, len(doc)):
-        prev, token = doc[i - 1], doc[i]
-        if not prev.whitespace_:
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    orth, space = doc.to_array([ORTH, SPACY]).T
+    starts = numpy.full(len(doc), -1, dtype="int64")
+    starts[0] = 1
+    for j in numpy.flatnonzero(numpy.isin(orth, [strings.add(p) for p in _ENDS])):
+        i = j + 1
+        while i < len(doc) and not space[i - 1] and strings[int(orth[i])] in _CLOSERS:
+            i += 1
+        if j == 0 or i >= len(doc) or not space[i - 1]:
             continue
-        j = i - 1
-        while j > 0 and doc[j].text in _CLOSERS:
-            j -= 1
-        if doc[j].text not in {".", "!", "?"}:
-            continue
-        before = doc[j - 1].text.lower() if j > 0 else ""
+        before = strings[int(orth[j - 1])].lower()
         if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
             continue
-        first = token.text[0]
+        first = strings[int(orth[i])][0]
         if first.isupper() or first.isdigit() or first in "‘“'\"(":
-            token.is_sent_start = True
+            starts[i] = 1
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
     return doc
 
 
-@Language.component("peel_labeller")
-def peel_labeller(doc: Doc) -> Doc:
-    """Label each sentence: section context first, then rule cues, then ``finding``."""
-    cues = doc.spans.get("peel_rules", [])
-    implied = SECTION_LABELS.get(doc._.section)
-    for sent in doc.sents:
+class Labeller:
+    """One label per sentence from section context, cue rules and the classifier."""
+
+    def __init__(self, mode: str):
+        if mode not in MODES:
+            raise ValueError(f"peel_labeller mode must be one of {MODES}, not {mode!r}")
+        self.mode = mode
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = {cue.label_ for cue in doc.spans.get("peel_rules", [])}
+        cats = doc.cats if doc.cats else None
+        doc._.peel_label, doc._.confidence, doc._.method = self.decide(
+            SECTION_LABELS.get(doc._.section), found, cats)
+        return doc
+
+    def decide(self, implied: str | None, found: set[str], cats: dict | None) -> tuple[str, float, str]:
+        """(label, confidence, method) for one sentence."""
+        if self.mode == "model":
+            label = max(LABELS, key=lambda name: cats[name])
+            return label, cats[label], "model"
         if implied:
-            sent._.peel_label, sent._.confidence, sent._.method = implied, SECTION_CONFIDENCE, "section"
-            continue
-        found = {cue.label_ for cue in cues if cue.start >= sent.start and cue.end <= sent.end}
-        label = next((name for name in LABELS if name in found), None)
-        if label:
-            sent._.peel_label, sent._.confidence, sent._.method = label, RULE_CONFIDENCE[label], "rule"
-        else:
-            sent._.peel_label, sent._.confidence, sent._.method = "finding", DEFAULT_CONFIDENCE, "default"
-    return doc
+            return implied, SECTION_CONFIDENCE, "section"
+        hint = "improvement_hint" in found
+        rule = next((name for name in LABELS if name in found), None)
+        if self.mode == "rules" or cats is None:
+            rule = rule or ("improvement" if hint else None)
+            if rule:
+                return rule, RULE_CONFIDENCE[rule], "rule"
+            return "finding", DEFAULT_CONFIDENCE, "default"
+        label = max(LABELS, key=lambda name: cats[name])
+        if rule in ("recommendation", "concern"):
+            return rule, RULE_CONFIDENCE[rule], "rule"
+        if label == "grade":
+            return label, cats[label], "model"
+        if rule in ("grade", "improvement"):
+            return rule, RULE_CONFIDENCE[rule], "rule"
+        # "should" often describes what a change should bring: the classifier may
+        # overrule that hint when it is sure of a finding.
+        if hint and not (label == "finding" and cats[label] > FINDING_OVERRULES):
+            return "improvement", RULE_CONFIDENCE["improvement"], "rule"
+        return label, cats[label], "model"
 
 
-@lru_cache(maxsize=1)
-def build_nlp() -> Language:
-    """The spaCy pipeline used to label sentences (built once per process)."""
+@Language.factory("peel_labeller", default_config={"mode": "combined"})
+def make_labeller(nlp: Language, name: str, mode: str) -> Labeller:
+    return Labeller(mode)
+
+
+def load_classifier(path: Path = MODEL_DIR) -> Language:
+    """The trained sentence classifier (``make train`` builds it), loaded by path."""
+    if not (path / "config.cfg").is_file():
+        raise PipelineError(f"sentence classifier not found at {path}: run `make train`")
+    return spacy.load(path)
+
+
+@lru_cache(maxsize=4)
+def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
+    """The spaCy pipeline used to label sentences (built once per process and mode).
+
+    ``peel_sentencizer`` splits a block into sentences; the other components label one
+    sentence per Doc (``classify`` runs the two steps).
+    """
     nlp = spacy.blank("en")
     nlp.add_pipe("peel_sentencizer")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "peel_rules", "overwrite": False})
+    ruler = nlp.add_pipe(
+        "span_ruler", config={"spans_key": "peel_rules", "overwrite": False, "phrase_matcher_attr": "LOWER"}
+    )
     ruler.add_patterns(
         [{"label": label, "pattern": pattern} for label, patterns in RULE_PATTERNS.items() for pattern in patterns]
     )
-    nlp.add_pipe("peel_labeller")
+    if mode != "rules":
+        nlp.add_pipe("textcat", source=load_classifier(model))
+    nlp.add_pipe("peel_labeller", config={"mode": mode})
     return nlp
 
 
-def classify(report: Report) -> LabelledReport:
+def split_sentences(nlp: Language, texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Sentence (start, end) offsets for each text, trailing whitespace excluded."""
+    out = []
+    with nlp.select_pipes(enable=["peel_sentencizer"]):
+        for doc in nlp.pipe(texts):
+            # Read the boundaries as arrays: iterating doc.sents makes every token an object.
+            starts, offsets = doc.to_array([SENT_START, IDX]).T
+            bounds = [int(offsets[i]) for i in numpy.flatnonzero(starts == 1)] + [len(doc.text)]
+            spans = []
+            for start, end in zip(bounds, bounds[1:]):
+                while end > start and doc.text[end - 1].isspace():
+                    end -= 1
+                spans.append((start, end))
+            out.append(spans)
+    return out
+
+
+def classify(report: Report, mode: str = "combined") -> LabelledReport:
     """Split every prose block of ``report`` into sentences and label them."""
-    nlp = build_nlp()
-    docs = []
-    for block in report.blocks:
-        doc = nlp.make_doc(block.text)
-        doc._.section, doc._.question_number = block.section, block.question_number
-        docs.append(doc)
+    nlp = build_nlp(mode)
+    blocks = report.blocks
+    spans = split_sentences(nlp, [block.text for block in blocks])
+    docs, where = [], []
+    for block, block_spans in zip(blocks, spans):
+        for k, (start, end) in enumerate(block_spans):
+            doc = nlp.make_doc(block.text[start:end])
+            doc._.section, doc._.question_number = block.section, block.question_number
+            docs.append(doc)
+            where.append((block, start, end, k == len(block_spans) - 1))
     sentences: list[Sentence] = []
-    for block, doc in zip(report.blocks, nlp.pipe(docs)):
-        sents = list(doc.sents)
-        for k, sent in enumerate(sents):
-            start = block.char_start + sent.start_char
-            end = block.char_start + sent.end_char
-            text = sent.text
-            # Whitespace between sentences belongs to neither.
-            while text and text[-1].isspace():
-                text, end = text[:-1], end - 1
+    with nlp.select_pipes(disable=["peel_sentencizer"]):
+        for (block, start, end, last), doc in zip(where, nlp.pipe(docs)):
             sentences.append(
                 Sentence(
                     sentence_id=f"s-{len(sentences) + 1:04d}",
                     question_number=block.question_number,
                     section=block.section,
-                    label=sent._.peel_label,
-                    confidence=sent._.confidence,
-                    method=sent._.method,
-                    text=text,
-                    char_start=start,
-                    char_end=end,
-                    truncated=block.truncated and k == len(sents) - 1,
+                    label=doc._.peel_label,
+                    confidence=doc._.confidence,
+                    method=doc._.method,
+                    text=doc.text,
+                    char_start=block.char_start + start,
+                    char_end=block.char_start + end,
+                    truncated=block.truncated and last,
                 )
             )
     return LabelledReport(report, sentences)

@@ -86,6 +86,31 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
             click.echo("\n".join(f"  {line}" for line in scores.failures))
         click.echo()
 
+    from .evaluate import format_systems, heldout_sentence_scores
+    from .training import split
+
+    test_forces = ", ".join(split()["test"])
+    systems, skipped, scored = heldout_sentence_scores(corpus_dir if (corpus_dir / "texts").is_dir() else None, raw)
+    click.echo(f"== Sentence labels on held-out forces ({test_forces}; never trained on): {scored} texts")
+    if skipped:
+        click.echo(f"  ({len(skipped)} annotated texts skipped: their source text is not here)")
+    click.echo(format_systems(systems))
+
+
+@main.command()
+def train() -> None:
+    """Retrain the sentence classifier shipped in pipeline/model/textcat.
+
+    Builds the training and dev corpora from the annotated sentences (tests/data,
+    train/gold_sentences, train/annotated; forces split by train/split.json), trains
+    with train/config.cfg (fixed seed, so the same data gives the same model) and
+    installs the best model into the package. Run `make evaluate` afterwards.
+    """
+    from .training import train as train_model
+
+    path = train_model()
+    click.echo(f"installed the trained classifier in {path}", err=True)
+
 
 if __name__ == "__main__":
     main()

@@ -256,3 +256,44 @@ def acceptance_pairs(gold_dir: Path, raw: Path) -> list[tuple[Path, Path | None,
         sentences = gold_dir / f"{stem}.sentences.jsonl"
         pairs.append((raw / f"{stem}.txt", gold, sentences if sentences.exists() else None))
     return pairs
+
+
+def heldout_sentence_scores(corpus: Path | None, raw: Path, part: str = "test") -> tuple[dict, list[str], int]:
+    """Per-mode sentence scores on the forces of split ``part`` (never trained on).
+
+    Returns ({mode: Scores}, files skipped for lack of their source text, files scored).
+    """
+    from . import ingest, structure
+    from .classify import MODES, classify
+    from .training import files_in
+
+    scores = {mode: Scores() for mode in MODES}
+    skipped, scored = [], 0
+    for annotated in files_in(part):
+        source = raw / f"{annotated.name}.txt"
+        if annotated.path.parent.name != "data":
+            source = corpus / "texts" / f"{annotated.name}.txt" if corpus else None
+        if source is None or not source.is_file():
+            skipped.append(annotated.name)
+            continue
+        report = structure.parse(ingest.read(source))
+        for mode in MODES:
+            score_sentences(classify(report, mode), annotated.sentences(), scores[mode], annotated.name)
+        scored += 1
+    return scores, skipped, scored
+
+
+def format_systems(scores: dict) -> str:
+    """Per-label precision/recall/F1 and macro-F1, one column group per system."""
+    modes = list(scores)
+    out = [f"{'label':<16}" + "".join(f"{mode + ' P/R/F1':>24}" for mode in modes)]
+    macro = {mode: [] for mode in modes}
+    for label in LABELS:
+        row = f"{label:<16}"
+        for mode in modes:
+            p, r, f = prf(scores[mode].labels[label])
+            macro[mode].append(f)
+            row += f"{p:>10.3f}{r:>7.3f}{f:>7.3f}"
+        out.append(row)
+    out.append(f"{'macro-F1':<16}" + "".join(f"{sum(v) / len(v):>24.3f}" for v in macro.values()))
+    return "\n".join(out)

@@ -115,11 +115,13 @@ def test_evaluate_prints_acceptance_scores(runner, monkeypatch):
     monkeypatch.setenv("PEEL_CORPUS", str(ROOT / "tests" / "data" / "no-corpus-here"))
     result = runner.invoke(main, ["evaluate"])
     assert result.exit_code == 0, result.output
-    lines = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
+    acceptance = result.output.split("== Sentence labels")[0]
+    lines = {line.split()[0]: line.split() for line in acceptance.splitlines() if line.strip()}
     assert lines["overall_grade"][-1] == "100.0%"
     assert lines["question_grades"][-1] == "100.0%"
     assert lines["areas_for_improvement"][-2:] == ["100.0%", "100.0%"]
     assert float(lines["macro-F1"][-1]) >= 0.95
+    assert "== Sentence labels on held-out forces" in result.output
 
 
 def test_console_script_is_declared():

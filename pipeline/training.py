@@ -1,0 +1,109 @@
+"""Training data and training for the sentence classifier (``make train``).
+
+Annotated sentences are JSONL files of ``{"text", "label"}`` in reading order:
+``tests/data/*.sentences.jsonl`` (the Cambridgeshire report), ``train/gold_sentences``
+(the corpus's own annotations) and ``train/annotated`` (ours, by LABELS.md).
+``train/split.json`` names the forces held out for testing and for choosing the best
+model; the others are training data. The trained model is copied into the package
+(``pipeline/model/textcat``), where ``classify`` loads it by path.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+from .model import LABELS
+from .vocabulary import FORCES, slug
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN_DIR = ROOT / "train"
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
+SENTENCE_SOURCES = (ROOT / "tests" / "data", TRAIN_DIR / "gold_sentences", TRAIN_DIR / "annotated")
+_FORCE_SLUGS = sorted((slug(short) for short, _ in FORCES), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class AnnotatedFile:
+    path: Path
+    force: str  # slug of the force's short name
+
+    @property
+    def name(self) -> str:
+        return self.path.name.removesuffix(".jsonl").removesuffix(".sentences")
+
+    def sentences(self) -> list[dict]:
+        return [json.loads(line) for line in self.path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def force_of(file_name: str) -> str:
+    """The force a file of sentences is about, from its name ("gwent_2017_overview" -> "gwent")."""
+    name = slug(file_name)
+    for force in _FORCE_SLUGS:
+        if name == force or name.startswith(force + "-"):
+            return force
+    raise ValueError(f"{file_name}: file name does not start with a force's name")
+
+
+def annotated_files() -> list[AnnotatedFile]:
+    files = []
+    for folder in SENTENCE_SOURCES:
+        pattern = "*.sentences.jsonl" if folder.name == "data" else "*.jsonl"
+        files += [AnnotatedFile(p, force_of(p.name)) for p in sorted(folder.glob(pattern))]
+    return files
+
+
+def split() -> dict[str, list[str]]:
+    return {k: v for k, v in json.loads((TRAIN_DIR / "split.json").read_text("utf-8")).items() if not k.startswith("_")}
+
+
+def split_of(force: str) -> str:
+    return next((name for name, forces in split().items() if force in forces), "train")
+
+
+def files_in(part: str) -> list[AnnotatedFile]:
+    return [f for f in annotated_files() if split_of(f.force) == part]
+
+
+def write_docbins(out: Path) -> dict[str, int]:
+    """DocBin files ``train.spacy`` and ``dev.spacy`` for spaCy training; returns sizes."""
+    nlp = spacy.blank("en")
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for part in ("train", "dev"):
+        docs = DocBin()
+        for annotated in files_in(part):
+            for sentence in annotated.sentences():
+                doc = nlp.make_doc(sentence["text"])
+                doc.cats = {label: float(label == sentence["label"]) for label in LABELS}
+                docs.add(doc)
+        docs.to_disk(out / f"{part}.spacy")
+        sizes[part] = len(docs)
+    return sizes
+
+
+def train(work: Path | None = None, model_dir: Path = MODEL_DIR) -> Path:
+    """Build the corpora, train with ``train/config.cfg`` and install the best model."""
+    from spacy.cli.train import train as spacy_train
+
+    work = work or TRAIN_DIR / "build"
+    sizes = write_docbins(work / "corpus")
+    print(f"training sentences: {sizes['train']}, dev sentences: {sizes['dev']}")
+    spacy_train(
+        TRAIN_DIR / "config.cfg",
+        output_path=work / "output",
+        overrides={"paths.train": str(work / "corpus" / "train.spacy"), "paths.dev": str(work / "corpus" / "dev.spacy")},
+    )
+    if model_dir.exists():
+        shutil.rmtree(model_dir)
+    shutil.copytree(work / "output" / "model-best", model_dir)
+    # Where the corpora were built is no part of the model: the same data must give
+    # the same bytes wherever it is trained.
+    config = model_dir / "config.cfg"
+    config.write_text(re.sub(r"(?m)^(train|dev) = .*$", r"\1 = null", config.read_text("utf-8")), "utf-8")
+    return model_dir

@@ -1,0 +1,104 @@
+"""The trained sentence classifier: its data, its split, its figures and its retraining."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import training
+from pipeline.classify import MODEL_DIR, build_nlp, classify, load_classifier
+from pipeline.evaluate import heldout_sentence_scores, prf
+from pipeline.model import LABELS
+
+from conftest import ROOT
+
+
+def test_shipped_model_is_small_and_loads_by_path():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 5_000_000
+    classifier = load_classifier(MODEL_DIR)
+    assert classifier.pipe_names == ["textcat"]
+    assert sorted(classifier.get_pipe("textcat").labels) == sorted(LABELS)
+    assert "vectors" not in {p.name for p in MODEL_DIR.iterdir()} or classifier.vocab.vectors.size == 0
+
+
+def test_annotated_sentences_use_the_five_labels():
+    files = training.annotated_files()
+    assert len(files) > 100
+    for annotated in files:
+        sentences = annotated.sentences()
+        assert sentences, annotated.path
+        for sentence in sentences:
+            assert sentence["label"] in LABELS, (annotated.path, sentence)
+            assert sentence["text"] == sentence["text"].strip() and sentence["text"]
+
+
+def test_split_is_by_force_and_every_force_is_in_one_split():
+    split = training.split()
+    test, dev = set(split["test"]), set(split["dev"])
+    assert test and dev and not test & dev
+    parts = {name: training.files_in(name) for name in ("train", "dev", "test")}
+    forces = {name: {f.force for f in files} for name, files in parts.items()}
+    assert forces["test"] == test and forces["dev"] == dev
+    assert not forces["train"] & (test | dev)
+    assert sum(len(files) for files in parts.values()) == len(training.annotated_files())
+    # The Cambridgeshire acceptance report is held out, never trained on.
+    assert any(f.path.parent == ROOT / "tests" / "data" for f in parts["test"])
+
+
+def test_annotated_texts_are_exact_substrings_of_their_sources(corpus):
+    for annotated in training.annotated_files():
+        if annotated.path.parent.name == "data":
+            source = (ROOT / "raw" / f"{annotated.name}.txt").read_text("utf-8")
+        else:
+            source = (corpus / "texts" / f"{annotated.name}.txt").read_text("utf-8")
+        pos = 0
+        for sentence in annotated.sentences():
+            found = source.find(sentence["text"], pos)
+            assert found >= 0, (annotated.name, sentence["text"][:60])
+            pos = found + len(sentence["text"])
+
+
+@pytest.fixture(scope="module")
+def heldout(corpus):
+    systems, skipped, scored = heldout_sentence_scores(corpus, ROOT / "raw")
+    assert skipped == [] and scored == len(training.files_in("test"))
+    return {mode: {label: prf(scores.labels[label])[2] for label in LABELS} for mode, scores in systems.items()}
+
+
+def test_combination_beats_rules_and_model_on_heldout_forces(heldout):
+    macro = {mode: sum(f1.values()) / len(f1) for mode, f1 in heldout.items()}
+    assert macro["combined"] > macro["rules"] and macro["combined"] > macro["model"], macro
+    assert macro["combined"] >= 0.90, macro
+
+
+def test_every_label_reaches_080_f1_on_heldout_forces(heldout):
+    assert min(heldout["combined"].values()) >= 0.80, heldout["combined"]
+
+
+def test_sentences_carry_model_probability_or_rule_confidence(cambridgeshire):
+    methods = {s.method for s in cambridgeshire.sentences}
+    assert methods <= {"section", "rule", "model"} and "model" in methods
+    nlp = build_nlp()
+    for sentence in cambridgeshire.sentences:
+        assert 0 < sentence.confidence <= 1
+        if sentence.method == "model":
+            cats = nlp(sentence.text).cats
+            assert sentence.confidence == pytest.approx(cats[sentence.label])
+            assert sentence.label == max(cats, key=cats.get)
+
+
+def test_modes_differ_only_in_how_they_decide(cambridgeshire):
+    report = cambridgeshire.report
+    spans = {mode: [(s.char_start, s.char_end) for s in classify(report, mode).sentences]
+             for mode in ("combined", "rules", "model")}
+    assert spans["combined"] == spans["rules"] == spans["model"]
+
+
+def test_retraining_reproduces_the_shipped_model(tmp_path):
+    """`make train` on the committed data gives the shipped classifier, byte for byte."""
+    model = training.train(work=tmp_path / "build", model_dir=tmp_path / "textcat")
+    shipped = sorted(p.relative_to(MODEL_DIR) for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(model) for p in model.rglob("*") if p.is_file()) == shipped
+    for rel in shipped:
+        assert (model / rel).read_bytes() == (MODEL_DIR / rel).read_bytes(), rel
