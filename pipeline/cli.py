@@ -22,17 +22,21 @@ def main() -> None:
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("processed"),
     show_default=True, help="Folder to write the tables and json/ into (replaced as a whole).",
 )
-def run(paths: tuple[Path, ...], out: Path) -> None:
+@click.option(
+    "--max-pages", type=click.IntRange(min=1), default=1000, show_default=True,
+    help="Refuse PDFs with more pages than this.",
+)
+def run(paths: tuple[Path, ...], out: Path, max_pages: int) -> None:
     """Process report files into tables.
 
-    PATHS are report files (.txt) or folders of them; the default is raw/. Each file
-    that cannot be processed is named on stderr with the reason, and the others are
-    still written. Exit status: 0 when every input was processed, 1 when any failed,
-    2 for usage errors.
+    PATHS are report files (.txt web-page text or .pdf) or folders of them; the
+    default is raw/. Each file that cannot be processed is named on stderr with the
+    reason, and the others are still written. Exit status: 0 when every input was
+    processed, 1 when any failed, 2 for usage errors.
     """
     from .runner import run as run_pipeline
 
-    result = run_pipeline(list(paths) or [Path("raw")], out)
+    result = run_pipeline(list(paths) or [Path("raw")], out, max_pages)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     if result.reports:

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, fields
+from dataclasses import asdict, asdict as _asdict, fields
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +27,7 @@ from .model import (
 
 REPORT_COLUMNS = [
     "report_id", "page_type", "force", "force_short", "peel_year", "pillar", "title",
-    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256",
+    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256", "page", "pages",
 ]
 
 #: table file name -> (row dataclass, attribute of Report or LabelledReport)
@@ -43,7 +43,7 @@ TABLES = {
 # Columns renamed for users: a question's own number is its question_number.
 _RENAME = {"number": "question_number"}
 # Integer columns that may be empty: kept as integers, not floats, in the CSV.
-_NULLABLE_INTS = {"question_number", "lead_in_char_start", "lead_in_char_end"}
+_NULLABLE_INTS = {"question_number", "lead_in_char_start", "lead_in_char_end", "page", "pages"}
 
 
 def report_row(labelled: LabelledReport) -> dict:
@@ -51,15 +51,19 @@ def report_row(labelled: LabelledReport) -> dict:
     row = {name: getattr(report, name, None) for name in REPORT_COLUMNS}
     row["source_file"] = report.source.source_file
     row["source_sha256"] = report.source.sha256
+    row["page"] = report.source.page_of(0)  # PDFs: the first page with report text
+    row["pages"] = report.source.page_count
     return row
 
 
 def _rows(labelled: LabelledReport, attribute: str) -> list[dict]:
     owner = labelled if attribute == "sentences" else labelled.report
     rows = []
+    source = labelled.report.source
     for item in getattr(owner, attribute):
         row = {"report_id": labelled.report.report_id}
         row.update({_RENAME.get(k, k): v for k, v in asdict(item).items()})
+        row["page"] = source.page_of(item.char_start)
         rows.append(row)
     return rows
 
@@ -67,8 +71,10 @@ def _rows(labelled: LabelledReport, attribute: str) -> list[dict]:
 def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
     """All CSV tables for ``reports``, keyed by file name."""
     out = {"reports.csv": pd.DataFrame([report_row(r) for r in reports], columns=REPORT_COLUMNS)}
+    for column in ("page", "pages"):
+        out["reports.csv"][column] = out["reports.csv"][column].astype("Int64")
     for name, (row_type, attribute) in TABLES.items():
-        columns = ["report_id"] + [_RENAME.get(f.name, f.name) for f in fields(row_type)]
+        columns = ["report_id"] + [_RENAME.get(f.name, f.name) for f in fields(row_type)] + ["page"]
         frame = pd.DataFrame([row for r in reports for row in _rows(r, attribute)], columns=columns)
         for column in _NULLABLE_INTS & set(columns):
             frame[column] = frame[column].astype("Int64")
@@ -81,6 +87,11 @@ def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
 def document(labelled: LabelledReport) -> dict:
     """One report as a nested document: questions hold their grades and items."""
     report = labelled.report
+    page_of = report.source.page_of
+
+    def asdict(item) -> dict:
+        return {**_asdict(item), "page": page_of(item.char_start)}
+
     doc = {"report": report_row(labelled), "grades": [asdict(g) for g in report.grades], "questions": []}
     item_lists = ("areas_for_improvement", "causes_of_concern", "recommendations")
     for question in report.questions:

@@ -118,9 +118,13 @@ def read_text(path: Path) -> SourceText:
     )
 
 
-def read(path: Path) -> SourceText:
-    """Read any supported report file (``.txt`` for now)."""
+def read(path: Path, max_pages: int | None = None) -> SourceText:
+    """Read a report file: ``.txt`` (web-page text) or ``.pdf``."""
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text", ""):
         return read_text(path)
-    raise PipelineError(f"{path}: unsupported file type {suffix!r} (expected .txt)")
+    if suffix == ".pdf":
+        from .pdf import DEFAULT_MAX_PAGES, read_pdf
+
+        return read_pdf(path, max_pages or DEFAULT_MAX_PAGES)
+    raise PipelineError(f"{path}: unsupported file type {suffix!r} (expected .txt or .pdf)")

@@ -5,6 +5,7 @@ see in the CSV files, so they use the reports' own words.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,18 @@ class SourceText:
     source_file: str
     text: str
     sha256: str  # of the raw bytes
-    encoding: str
+    encoding: str  # "utf-8", "cp1252" or "pdf"
     lines: list[Line]
+    # PDFs: (offset, page number) where each page's text begins; None for text files.
+    page_starts: list[tuple[int, int]] | None = None
+    page_count: int | None = None  # PDFs: pages in the file
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based PDF page that holds ``offset``, or None for a text file."""
+        if not self.page_starts:
+            return None
+        index = bisect.bisect_right([start for start, _ in self.page_starts], offset) - 1
+        return self.page_starts[max(index, 0)][1]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from .model import LabelledReport, PipelineError
 from .vocabulary import slug
 
 #: File types a folder is searched for.
-SUPPORTED_SUFFIXES = (".txt",)
+SUPPORTED_SUFFIXES = (".txt", ".pdf")
 
 
 @dataclass
@@ -38,15 +38,16 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
-def process_file(path: Path) -> LabelledReport:
+def process_file(path: Path, max_pages: int | None = None) -> LabelledReport:
     """All stages but export for one file; raises PipelineError for bad input."""
-    return classify.classify(structure.parse(ingest.read(path)))
+    return classify.classify(structure.parse(ingest.read(path, max_pages)))
 
 
 def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
-    """``report_id`` plus what the file name adds to it ("...-overview-part2")."""
-    taken = set(report_id.split("-"))
-    extra = "-".join(t for t in slug(path.stem).split("-") if t not in taken)
+    """``report_id`` plus what this file's name adds to the first one's ("...-part2", "...-txt")."""
+    first = seen[report_id].report.source.path
+    taken = set(report_id.split("-")) | set(slug(first.name).split("-"))
+    extra = "-".join(t for t in slug(path.name).split("-") if t not in taken)
     candidate = f"{report_id}-{extra}" if extra else report_id
     number = 2
     while candidate in seen:
@@ -55,7 +56,7 @@ def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
     return candidate
 
 
-def process(paths: list[Path]) -> RunResult:
+def process(paths: list[Path], max_pages: int | None = None) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on."""
     files, errors = collect_inputs(paths)
     result = RunResult(errors=errors)
@@ -63,7 +64,7 @@ def process(paths: list[Path]) -> RunResult:
     by_content: dict[str, Path] = {}
     for path in files:
         try:
-            labelled = process_file(path)
+            labelled = process_file(path, max_pages)
         except PipelineError as exc:
             result.errors.append(str(exc))
             continue
@@ -82,9 +83,9 @@ def process(paths: list[Path]) -> RunResult:
     return result
 
 
-def run(paths: list[Path], out: Path) -> RunResult:
+def run(paths: list[Path], out: Path, max_pages: int | None = None) -> RunResult:
     """Process ``paths`` and write the outputs into ``out`` (unless nothing could be read)."""
-    result = process(paths)
+    result = process(paths, max_pages)
     if result.reports:
         export.write(result.reports, out)
     return result

@@ -1,0 +1,220 @@
+"""Lay out report text the way the inspectorate's PDFs do, for tests and benchmarks.
+
+There are no real PDFs in the repository; this builds them from report text with
+reportlab (its bundled Bitstream Vera fonts cover the reports' curly quotes): a cover
+page, a contents page, a running header with the force's name, a footer with the page
+number, bold headings (question numbers, questions, grades, section headings), boxed
+"Areas for improvement" lists with bullets, words hyphenated at line ends, paragraphs
+running across page breaks and, optionally, a footnote.
+
+``make_pdf`` returns where each unit of the text (heading, paragraph, list item) was
+placed, so tests can check the page numbers the pipeline reports.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+FONT, BOLD = "Vera", "VeraBd"
+pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+
+WIDTH, HEIGHT = A4
+LEFT, RIGHT = 72, WIDTH - 72
+BODY_TOP, BODY_BOTTOM = HEIGHT - 90, 100
+BODY_SIZE, LEADING = 11, 15
+HEADING_SIZE, HEADING_LEADING = 13, 18
+FURNITURE = ("Skip to content",)
+_BULLET = re.compile(r"^\s*(?:[•●▪–-])\s*")
+_ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
+
+
+@dataclass
+class Unit:
+    kind: str  # "heading", "paragraph", "bullet"
+    text: str
+    pages: list[int] = field(default_factory=list)
+
+
+def units(text: str) -> list[Unit]:
+    """The report text as headings, paragraphs and list items, furniture left out."""
+    out = []
+    cut = not text.endswith("\n")  # an excerpt stops mid-sentence: its last line is prose
+    raws = text.splitlines()
+    for number, raw in enumerate(raws):
+        line = raw.strip(" \t\xa0")
+        if not line or line in FURNITURE:
+            continue
+        if _BULLET.match(raw) and len(line) > 2:
+            out.append(Unit("bullet", _BULLET.sub("", raw, count=1).strip()))
+        elif ((len(line.split()) <= 12 and not _ENDS.search(line)) or (line.endswith("?") and len(line) < 200)) \
+                and not (cut and number == len(raws) - 1):
+            out.append(Unit("heading", line))
+        else:
+            out.append(Unit("paragraph", line))
+    return out
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def _wrap(words: list[str], width: float, font: str, size: float, hyphenate: bool) -> list[str]:
+    """Greedy line breaking; long words are hyphenated at the line end, compounds at their hyphen."""
+    lines, line = [], ""
+    queue = list(words)
+    while queue:
+        word = queue.pop(0)
+        trial = f"{line} {word}" if line else word
+        if _width(trial, font, size) <= width:
+            line = trial
+            continue
+        room = width - _width(f"{line} " if line else "", font, size)
+        head = None
+        if "-" in word[:-1] and _width(word.split("-", 1)[0] + "-", font, size) <= room:
+            head, tail = word.split("-", 1)[0] + "-", word.split("-", 1)[1]  # break a compound at its hyphen
+        elif hyphenate and re.fullmatch(r"[A-Za-z]{8,}[,.;:]?", word):
+            for cut in range(len(word.rstrip(",.;:")) - 3, 3, -1):
+                if _width(word[:cut] + "-", font, size) <= room:
+                    head, tail = word[:cut] + "-", word[cut:]
+                    break
+        if head:
+            lines.append(f"{line} {head}" if line else head)
+            line = ""
+            queue.insert(0, tail)
+        else:
+            if line:
+                lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+class _Layout:
+    def __init__(self, path: Path, header: str, footnote: tuple[str, str] | None):
+        self.canvas = canvas.Canvas(str(path), pagesize=A4)
+        self.canvas.setTitle(header)
+        self.header = header
+        self.page = 0
+        self.y = BODY_TOP
+        self.footnote = footnote  # (word after which the marker goes, footnote text)
+        self.footnote_done = False
+
+    def new_page(self, furniture: bool = True) -> None:
+        if self.page:
+            self.canvas.showPage()
+        self.page += 1
+        self.y = BODY_TOP
+        if furniture:
+            self.canvas.setFont(FONT, 9)
+            self.canvas.drawString(LEFT, HEIGHT - 45, self.header)
+            self.canvas.drawCentredString(WIDTH / 2, 40, str(self.page))
+
+    def need(self, height: float) -> None:
+        if self.y - height < BODY_BOTTOM:
+            self.new_page()
+
+    def draw_lines(self, unit: Unit, lines: list[str], font: str, size: float, leading: float, x: float,
+                   bullet: bool = False) -> None:
+        for k, line in enumerate(lines):
+            self.need(leading)
+            if self.page not in unit.pages:
+                unit.pages.append(self.page)
+            self.canvas.setFont(font, size)
+            if bullet and k == 0:
+                self.canvas.drawString(x - 12, self.y - size, "•")
+            self.canvas.drawString(x, self.y - size, line)
+            if self.footnote and not self.footnote_done and unit.kind == "paragraph":
+                self._marker(line, x, size)
+            self.y -= leading
+
+    def _marker(self, line: str, x: float, size: float) -> None:
+        word, note = self.footnote
+        match = re.search(rf"\b{re.escape(word)}\b", line)
+        if not match:
+            return
+        end = x + _width(line[: match.end()], FONT, size)
+        self.canvas.setFont(FONT, 7)
+        self.canvas.drawString(end + 0.5, self.y - size + 5, "1")
+        self.canvas.setFont(FONT, 8)
+        self.canvas.drawString(LEFT, 70, f"1 {note}")
+        self.footnote_done = True
+
+    def save(self) -> None:
+        self.canvas.save()
+
+
+def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | None = None,
+             hyphenate: bool = True, repeat: int = 1) -> list[Unit]:
+    """Write ``text`` as an inspectorate-style PDF at ``path``; returns its placed units.
+
+    ``repeat`` lays the body out several times (for long benchmark documents).
+    """
+    parts = units(text)
+    title, rest = parts[0], parts[1:]
+    layout = _Layout(path, f"{force} – {title.text}", footnote)
+
+    # Cover: the title and the pillar, without running header or page number.
+    layout.new_page(furniture=False)
+    layout.y = HEIGHT / 2 + 60
+    cover = [title] + ([rest.pop(0)] if rest and rest[0].kind == "heading" and len(rest[0].text.split()) == 1 else [])
+    for unit in cover:
+        layout.draw_lines(unit, [unit.text], BOLD, 24, 34, LEFT)
+
+    # Contents: the questions, with page numbers as a contents page shows them.
+    layout.new_page()
+    layout.draw_lines(Unit("heading", "Contents"), ["Contents"], BOLD, 18, 30, LEFT)
+    entries = [u.text for u in rest if u.kind == "heading" and u.text.endswith("?")] or ["Summary"]
+    for number, entry in enumerate(entries, start=3):
+        for line in _wrap(entry.split(), RIGHT - LEFT - 40, FONT, BODY_SIZE, False):
+            layout.draw_lines(Unit("toc", line), [line], FONT, BODY_SIZE, LEADING, LEFT)
+        layout.canvas.drawRightString(RIGHT, layout.y + LEADING - BODY_SIZE, str(number))
+
+    body: list[Unit] = []
+    for copy in range(repeat):
+        body += [Unit(u.kind, u.text) for u in rest] if copy else rest
+    layout.new_page()
+    in_box = False
+    box_top = None
+    for k, unit in enumerate(body):
+        if unit.kind == "heading":
+            if in_box:
+                _close_box(layout, box_top)
+                in_box = False
+            layout.y -= 6
+            lines = _wrap(unit.text.split(), RIGHT - LEFT, BOLD, HEADING_SIZE, False)
+            layout.need(len(lines) * HEADING_LEADING + 2 * LEADING)  # keep a heading with what follows
+            layout.draw_lines(unit, lines, BOLD, HEADING_SIZE, HEADING_LEADING, LEFT)
+            if unit.text.lower().startswith("area") and "improvement" in unit.text.lower():
+                in_box, box_top = True, (layout.page, layout.y + HEADING_LEADING + 2)
+            layout.y -= 4
+        elif unit.kind == "bullet":
+            lines = _wrap(unit.text.split(), RIGHT - LEFT - 30, FONT, BODY_SIZE, hyphenate)
+            layout.draw_lines(unit, lines, FONT, BODY_SIZE, LEADING, LEFT + 24, bullet=True)
+            layout.y -= 4
+        else:
+            if in_box:
+                _close_box(layout, box_top)
+                in_box = False
+            lines = _wrap(unit.text.split(), RIGHT - LEFT, FONT, BODY_SIZE, hyphenate)
+            layout.draw_lines(unit, lines, FONT, BODY_SIZE, LEADING, LEFT)
+            layout.y -= 8
+    if in_box:
+        _close_box(layout, box_top)
+    layout.save()
+    return cover + body
+
+
+def _close_box(layout: _Layout, top: tuple[int, float]) -> None:
+    """Draw the box of an "Areas for improvement" list, when it stayed on one page."""
+    page, y = top
+    if page == layout.page:
+        layout.canvas.setLineWidth(0.5)
+        layout.canvas.rect(LEFT - 8, layout.y, RIGHT - LEFT + 16, y - layout.y)
