@@ -125,6 +125,11 @@ def write(reports: list[LabelledReport], out: Path) -> None:
         for labelled in reports:
             text = json.dumps(document(labelled), ensure_ascii=False, indent=1) + "\n"
             (staging / "json" / f"{labelled.report.report_id}.json").write_text(text, encoding="utf-8")
+            source = labelled.report.source
+            if source.page_starts is not None:
+                # A PDF's offsets index the text rebuilt from it: keep that text to check them against.
+                (staging / "text").mkdir(exist_ok=True)
+                (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

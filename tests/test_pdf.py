@@ -238,7 +238,11 @@ def test_pdf_and_text_of_one_report_in_one_run(tmp_path, generated):
     assert ids == {"cambridgeshire-peel-2015-effectiveness.pdf": "cambridgeshire-2015-effectiveness",
                    "cambridgeshire-peel-2015-effectiveness.txt": "cambridgeshire-2015-effectiveness-txt"}
     sentences = pd.read_csv(tmp_path / "out" / "sentences.csv", encoding="utf-8-sig")
+    rebuilt = (tmp_path / "out" / "text" / "cambridgeshire-2015-effectiveness.txt").read_text("utf-8")
+    assert not (tmp_path / "out" / "text" / "cambridgeshire-2015-effectiveness-txt.txt").exists()
     pdf_rows = sentences[sentences["report_id"] == "cambridgeshire-2015-effectiveness"]
+    for row in pdf_rows.to_dict("records"):
+        assert rebuilt[row["char_start"]:row["char_end"]] == row["text"]
     text_rows = sentences[sentences["report_id"] == "cambridgeshire-2015-effectiveness-txt"]
     assert len(pdf_rows) == len(text_rows) == 78
     assert pdf_rows["page"].notna().all() and pdf_rows["page"].min() >= 3
