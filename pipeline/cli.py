@@ -26,24 +26,44 @@ def main() -> None:
     "--max-pages", type=click.IntRange(min=1), default=1000, show_default=True,
     help="Refuse PDFs with more pages than this.",
 )
-def run(paths: tuple[Path, ...], out: Path, max_pages: int) -> None:
+@click.option(
+    "--corrections", type=click.Path(dir_okay=False, path_type=Path), default=Path("corrections.csv"),
+    show_default=True, help="Reviewers' corrections to apply (see README); ignored when the file does not exist.",
+)
+def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -> None:
     """Process report files into tables.
 
     PATHS are report files (.txt web-page text or .pdf) or folders of them; the
-    default is raw/. Each file that cannot be processed is named on stderr with the
-    reason, and the others are still written. Exit status: 0 when every input was
-    processed, 1 when any failed, 2 for usage errors.
+    default is raw/. Only reports whose text changed are processed again; what
+    changed is added to OUT/changes.csv. Each file that cannot be processed is named
+    on stderr with the reason, and the others are still written. Exit status: 0 when
+    every input was processed, 1 when any failed, 2 for usage errors.
     """
+    from .model import PipelineError
     from .runner import run as run_pipeline
 
-    result = run_pipeline(list(paths) or [Path("raw")], out, max_pages)
+    try:
+        result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections)
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from None
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
-    if result.reports:
-        click.echo(f"wrote {len(result.reports)} report(s) to {out}/", err=True)
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+    for name in result.unmatched:
+        click.echo(f"warning: {name} matches nothing; it is listed in {out}/unmatched_corrections.csv", err=True)
+    if result.unchanged:
+        click.echo(f"no changes: {result.report_count} report(s) in {out}/ are up to date", err=True)
+    elif result.reports:
+        reused = f", {result.reused} unchanged" if result.reused else ""
+        click.echo(f"wrote {len(result.reports)} report(s) to {out}/{reused}", err=True)
+        if result.changes:
+            from .review import summary
+
+            click.echo(f"changes: {summary(result.changes)} (see {out}/changes.csv)", err=True)
     else:
         click.echo(f"nothing written to {out}/: no report could be processed", err=True)
-    sys.exit(1 if result.errors or not result.reports else 0)
+    sys.exit(1 if result.errors or not (result.reports or result.unchanged) else 0)
 
 
 def _default_corpus() -> Path:

@@ -6,6 +6,7 @@ and swapped in whole, so a failed or killed run leaves the previous outputs inta
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -107,15 +108,73 @@ def document(labelled: LabelledReport) -> dict:
     return doc
 
 
+# A cell starting with one of these runs as a formula when a spreadsheet opens the CSV.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value):
+    """Spreadsheet safety: text that would start a formula gets a leading apostrophe.
+
+    The JSON documents keep the exact text.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(_defuse)
     # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
-def write(reports: list[LabelledReport], out: Path) -> None:
-    """Write all tables and JSON documents for ``reports`` into ``out``, atomically."""
+def previous_documents(out: Path) -> dict[str, dict]:
+    """The JSON documents of the outputs already in ``out``, by report id."""
+    documents = {}
+    for path in sorted((Path(out) / "json").glob("*.json")):
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+            documents[doc["report"]["report_id"]] = doc
+        except (OSError, ValueError, KeyError):
+            continue  # an unreadable old document: its report shows as added
+    return documents
+
+
+CHANGE_COLUMNS = ["run_time", "report_id", "table", "key", "change", "field", "old", "new"]
+
+
+def changes_csv(previous: Path, changes: list, stamp: str) -> bytes:
+    """The change log: the previous log with this run's changes appended."""
+    rows = [{"run_time": stamp, **asdict(change)} for change in changes]
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    for column in frame.columns:
+        frame[column] = frame[column].map(_defuse)
+    new = frame.to_csv(index=False, lineterminator="\n", header=False)
+    old = previous.read_text("utf-8-sig") if previous.is_file() else ",".join(CHANGE_COLUMNS) + "\n"
+    return ("\ufeff" + old + new).encode("utf-8")
+
+
+def unmatched_csv(corrections: list) -> bytes:
+    """Corrections that no longer match any row, for the reviewer to update."""
+    from .review import CORRECTION_COLUMNS
+
+    frame = pd.DataFrame([{"line": c.line, **{k: getattr(c, k) for k in CORRECTION_COLUMNS}} for c in corrections],
+                         columns=["line", *CORRECTION_COLUMNS])
+    return frame.to_csv(index=False, lineterminator="\n", encoding="utf-8-sig").encode("utf-8-sig")
+
+
+def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
+          documents: dict[str, dict] | None = None) -> None:
+    """Write all tables and JSON documents for ``reports`` into ``out``, atomically.
+
+    ``extra`` names further files (the change log, the manifest) written with them.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; outputs are for sharing
     try:
@@ -123,26 +182,58 @@ def write(reports: list[LabelledReport], out: Path) -> None:
             write_csv(frame, staging / name)
         (staging / "json").mkdir()
         for labelled in reports:
-            text = json.dumps(document(labelled), ensure_ascii=False, indent=1) + "\n"
+            doc = (documents or {}).get(labelled.report.report_id) or document(labelled)
+            text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
             (staging / "json" / f"{labelled.report.report_id}.json").write_text(text, encoding="utf-8")
             source = labelled.report.source
             if source.page_starts is not None:
                 # A PDF's offsets index the text rebuilt from it: keep that text to check them against.
                 (staging / "text").mkdir(exist_ok=True)
                 (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
+        for name, data in (extra or {}).items():
+            (staging / name).write_bytes(data)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames; the old folder is removed last."""
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rmdir(retired)
-        os.rename(out, retired)
+    """Replace ``out`` by ``staging``; at every instant ``out`` holds a complete set of outputs."""
+    if not out.exists():
         os.rename(staging, out)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old outputs
+        return
+    # No atomic exchange here: two renames, and ``recover`` mends an interruption between them.
+    retired = out.parent / f".{out.name}.old"
+    shutil.rmtree(retired, ignore_errors=True)
+    os.rename(out, retired)
+    os.rename(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Undo what an interrupted run left: restore the outputs, remove half-written folders."""
+    out = Path(out)
+    retired = out.parent / f".{out.name}.old"
+    if not out.exists() and retired.is_dir():
+        os.rename(retired, out)
+    if out.parent.is_dir():
+        for leftover in out.parent.glob(f".{out.name}.new-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        if out.exists():
+            shutil.rmtree(retired, ignore_errors=True)

@@ -14,6 +14,8 @@ from .model import Line, PipelineError, SourceText
 
 #: Largest text file we accept; anything bigger is not a single web page.
 MAX_BYTES = 20_000_000
+#: Longest line we accept: web pages wrap text into paragraphs far shorter than this.
+MAX_LINE = 100_000
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 
@@ -108,6 +110,9 @@ def read_text(path: Path) -> SourceText:
     except OSError as exc:
         raise PipelineError(f"{name}: cannot read ({exc.strerror})") from None
     text, encoding = decode(data, name)
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE:
+        raise PipelineError(f"{name}: a line of {longest:,} characters; not report text (paragraphs are far shorter)")
     return SourceText(
         path=path,
         source_file=path.name,

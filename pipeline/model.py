@@ -83,6 +83,8 @@ class Grade:
     char_end: int
     previous_grade: str | None = None
     previous_year: str | None = None
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass
@@ -92,6 +94,8 @@ class Question:
     grade: str | None
     char_start: int
     char_end: int
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass
@@ -103,6 +107,8 @@ class AreaForImprovement:
     char_start: int
     char_end: int
     truncated: bool = False
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass
@@ -114,6 +120,8 @@ class CauseOfConcern:
     char_start: int
     char_end: int
     truncated: bool = False
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass
@@ -129,6 +137,8 @@ class Recommendation:
     char_start: int
     char_end: int
     truncated: bool = False
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass
@@ -152,6 +162,7 @@ class Report:
     causes_of_concern: list[CauseOfConcern] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    corrected: str = ""  # report fields a reviewer corrected, comma-separated
 
 
 @dataclass
@@ -163,11 +174,13 @@ class Sentence:
     section: str
     label: str  # one of LABELS
     confidence: float
-    method: str  # "section", "rule", "default" (later "model")
+    method: str  # "section", "rule", "model"; "default" in rules-only mode; "reviewer" when corrected
     text: str
     char_start: int
     char_end: int
     truncated: bool = False
+    key: str = ""  # stable across re-runs: from the text, not the position
+    corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
 @dataclass

@@ -1,21 +1,47 @@
-"""Run the stages over many input files: ingest -> structure -> classify -> export."""
+"""Run the stages over many input files: ingest -> structure -> classify -> export.
+
+Runs are incremental. A report is processed once per version of the pipeline: its
+result is kept in a cache beside the output folder (``.processed-cache/`` for
+``processed/``), keyed by the SHA-256 of its bytes and the pipeline's version, so an
+unchanged report is read back, not processed again. When nothing at all has changed
+since the last run (the same inputs, corrections and pipeline), the run stops after
+hashing the inputs, before loading spaCy. Each run that changes anything appends
+what changed to ``changes.csv``; reviewers' corrections (``corrections.csv``) are
+applied on every run.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
-from . import classify, export, ingest, structure
+from . import __version__
 from .model import LabelledReport, PipelineError
 from .vocabulary import slug
 
 #: File types a folder is searched for.
 SUPPORTED_SUFFIXES = (".txt", ".pdf")
+MANIFEST = ".manifest.json"
+CHANGES = "changes.csv"
+UNMATCHED = "unmatched_corrections.csv"
 
 
 @dataclass
 class RunResult:
     reports: list[LabelledReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each, naming the file
+    changes: list = field(default_factory=list)  # review.Change
+    unmatched: list[str] = field(default_factory=list)  # corrections that match nothing, by name
+    problems: list[str] = field(default_factory=list)  # corrections that cannot be used
+    unchanged: bool = False  # nothing to do: outputs already match the inputs
+    report_count: int = 0
+    reused: int = 0  # reports read back from the cache
 
 
 def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -38,9 +64,63 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """The package version plus a digest of its code and model: what a cached result depends on."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
 def process_file(path: Path, max_pages: int | None = None) -> LabelledReport:
     """All stages but export for one file; raises PipelineError for bad input."""
+    from . import classify, ingest, structure  # spaCy loads only when something is processed
+
     return classify.classify(structure.parse(ingest.read(path, max_pages)))
+
+
+def cache_dir_for(out: Path) -> Path:
+    return out.parent / f".{out.name}-cache"
+
+
+def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | None) -> tuple[LabelledReport, bool]:
+    """The processed report, from the cache when this version has seen these bytes."""
+    entry = cache / f"{sha}-{pipeline_version()}.pickle" if cache and sha else None
+    if entry is not None and entry.is_file():
+        try:
+            labelled = pickle.loads(entry.read_bytes())
+            labelled.report.source.path = path
+            labelled.report.source.source_file = path.name
+            return labelled, True
+        except Exception:  # noqa: BLE001 - a damaged cache entry is only a cache miss
+            pass
+    labelled = process_file(path, max_pages)
+    if entry is not None:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(entry, pickle.dumps(labelled, protocol=pickle.HIGHEST_PROTOCOL))
+    return labelled, False
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
 
 
 def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
@@ -56,36 +136,103 @@ def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
     return candidate
 
 
-def process(paths: list[Path], max_pages: int | None = None) -> RunResult:
+def process(paths: list[Path], max_pages: int | None = None, cache: Path | None = None) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on."""
+    from .review import assign_keys
+
     files, errors = collect_inputs(paths)
     result = RunResult(errors=errors)
     seen: dict[str, LabelledReport] = {}
     by_content: dict[str, Path] = {}
+    used = set()
     for path in files:
+        sha = _sha256(path)
+        if sha is not None and sha in by_content:
+            result.errors.append(f"{path}: same text as {by_content[sha]}; skipped")
+            continue
         try:
-            labelled = process_file(path, max_pages)
+            labelled, reused = _cached(path, sha, max_pages, cache)
         except PipelineError as exc:
             result.errors.append(str(exc))
             continue
-        source = labelled.report.source
-        if source.sha256 in by_content:
-            result.errors.append(f"{path}: same text as {by_content[source.sha256]}; skipped")
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            result.errors.append(f"{path}: could not be processed ({type(exc).__name__}: {exc}); please report this")
             continue
-        by_content[source.sha256] = path
+        result.reused += reused
+        used.add(f"{sha}-{pipeline_version()}.pickle")
+        by_content[labelled.report.source.sha256] = path
         report_id = labelled.report.report_id
         if report_id in seen:
-            # Another text of the same report (a part, an excerpt): named after its file.
+            # Another text of the same report (a part, its PDF): named after its file.
             labelled.report.report_id = report_id = _distinct_id(report_id, path, seen)
         seen[report_id] = labelled
+        assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
+    if cache is not None and cache.is_dir():
+        for entry in cache.glob("*.pickle"):
+            if entry.name not in used and len(used) > 0 and paths_cover_all(paths):
+                entry.unlink(missing_ok=True)  # results of texts no longer in the run
     return result
 
 
-def run(paths: list[Path], out: Path, max_pages: int | None = None) -> RunResult:
-    """Process ``paths`` and write the outputs into ``out`` (unless nothing could be read)."""
-    result = process(paths, max_pages)
-    if result.reports:
-        export.write(result.reports, out)
+def paths_cover_all(paths: list[Path]) -> bool:
+    """Prune the cache only on a run over folders (a run over single files sees few reports)."""
+    return all(p.is_dir() for p in paths)
+
+
+def _state(paths: list[Path], max_pages: int | None, corrections: Path | None) -> dict:
+    """What the outputs depend on: inputs, their bytes, corrections, settings and version."""
+    files, errors = collect_inputs(paths)
+    return {
+        "version": pipeline_version(),
+        "inputs": [[str(p), _sha256(p)] for p in files],
+        "missing": errors,
+        "corrections": _sha256(corrections) if corrections and corrections.is_file() else None,
+        "max_pages": max_pages,
+    }
+
+
+def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections: Path | None = None,
+        now: datetime | None = None) -> RunResult:
+    """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged."""
+    from .export import recover
+
+    out = Path(out)
+    recover(out)
+    state = _state(paths, max_pages, corrections)
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            previous = json.loads(manifest.read_text("utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        if previous.get("state") == state and (out / "reports.csv").is_file():
+            return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
+                             problems=previous.get("problems", []), unchanged=True,
+                             report_count=previous.get("reports", 0))
+    return _run_changed(paths, out, max_pages, corrections, now, state)
+
+
+def _run_changed(paths, out: Path, max_pages, corrections, now, state) -> RunResult:
+    from . import export, review
+
+    result = process(paths, max_pages, cache_dir_for(out))
+    result.report_count = len(result.reports)
+    items, problems = review.read_corrections(corrections) if corrections else ([], [])
+    result.problems = problems
+    result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
+    if not result.reports:
+        return result
+    documents = {r.report.report_id: export.document(r) for r in result.reports}
+    result.changes = review.diff(export.previous_documents(out), documents)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    extra = {
+        CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
+        UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
+        MANIFEST: (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
+                               "problems": problems, "reports": len(result.reports)},
+                              ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+    }
+    export.write(result.reports, out, extra, documents)
     return result

@@ -1,0 +1,244 @@
+"""Review: stable keys, reviewers' corrections and the change log between runs.
+
+Keys come from what a row says, not where it is, so a sentence keeps its key when
+text elsewhere in the report changes: that is what corrections and the change log
+match on. ``corrections.csv`` is applied on every run; a correction that no longer
+matches anything is reported by name. ``diff`` compares the previous outputs' JSON
+documents with the new ones and names what changed.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import GRADES, LABELS, LabelledReport, PipelineError
+
+ITEM_TABLES = {
+    "areas_for_improvement": "areas_for_improvement",
+    "causes_of_concern": "causes_of_concern",
+    "recommendations": "recommendations",
+}
+#: table -> attribute of LabelledReport/Report holding its rows
+TABLE_ROWS = {"sentences": "sentences", "grades": "grades", "questions": "questions", **ITEM_TABLES}
+CORRECTION_COLUMNS = ["report_id", "table", "key", "field", "value", "reviewer", "reason"]
+# What a reviewer may correct, per table, and how a value is checked.
+CORRECTABLE = {
+    "sentences": {"label": LABELS, "section": None, "question_number": int},
+    "grades": {"grade": GRADES, "previous_grade": GRADES, "previous_year": None, "subject": None},
+    "questions": {"grade": GRADES, "question": None},
+    "areas_for_improvement": {"text": None, "question_number": int},
+    "causes_of_concern": {"text": None, "question_number": int},
+    "recommendations": {"text": None, "question_number": int, "cause_of_concern_id": None},
+    "reports": {"force": None, "peel_year": None, "pillar": None, "title": None, "last_updated": None,
+                "overall_grade": GRADES, "headline_question": None},
+}
+
+
+def _digest(*parts: object) -> str:
+    text = "\x1f".join(" ".join(str(p).split()).lower() for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def assign_keys(labelled: LabelledReport) -> None:
+    """Give every row a key made from its content; repeats get -2, -3 in reading order."""
+    report = labelled.report
+    groups = [
+        ("s", labelled.sentences, lambda r: (r.text,)),
+        ("g", report.grades, lambda r: (r.scope, r.question_number, r.subject)),
+        ("q", report.questions, lambda r: (r.number, r.question)),
+        ("afi", report.areas_for_improvement, lambda r: (r.text,)),
+        ("coc", report.causes_of_concern, lambda r: (r.text,)),
+        ("rec", report.recommendations, lambda r: (r.text,)),
+    ]
+    for prefix, rows, content in groups:
+        seen: Counter = Counter()
+        for row in rows:
+            key = f"{prefix}-{_digest(*content(row))}"
+            seen[key] += 1
+            row.key = key if seen[key] == 1 else f"{key}-{seen[key]}"
+
+
+@dataclass
+class Correction:
+    line: int
+    report_id: str
+    table: str
+    key: str
+    field: str
+    value: str
+    reviewer: str
+    reason: str
+
+    def name(self) -> str:
+        return f"correction on line {self.line} ({self.report_id}, {self.table} {self.key}, {self.field})"
+
+
+def read_corrections(path: Path) -> tuple[list[Correction], list[str]]:
+    """Corrections from ``path`` and one problem line per row that cannot be used."""
+    if not path.is_file():
+        return [], []
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PipelineError(f"{path}: cannot read corrections ({exc})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CORRECTION_COLUMNS[:5] if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PipelineError(f"{path}: corrections need the columns {', '.join(CORRECTION_COLUMNS)}; "
+                            f"missing {', '.join(missing)}")
+    corrections, problems = [], []
+    for number, row in enumerate(reader, start=2):
+        values = {k: (row.get(k) or "").strip() for k in CORRECTION_COLUMNS}
+        if not any(values.values()):
+            continue
+        correction = Correction(number, **values)
+        allowed = CORRECTABLE.get(correction.table)
+        if allowed is None:
+            problems.append(f"{path}: line {number}: table {correction.table!r} is not one of {', '.join(CORRECTABLE)}")
+        elif correction.field not in allowed:
+            problems.append(f"{path}: line {number}: {correction.table} field {correction.field!r} cannot be "
+                            f"corrected (one of {', '.join(allowed)})")
+        elif isinstance(allowed[correction.field], tuple) and correction.value not in allowed[correction.field]:
+            problems.append(f"{path}: line {number}: {correction.value!r} is not one of "
+                            f"{', '.join(allowed[correction.field])}")
+        elif allowed[correction.field] is int and not correction.value.isdigit():
+            problems.append(f"{path}: line {number}: {correction.field} must be a whole number")
+        else:
+            corrections.append(correction)
+    return corrections, problems
+
+
+def apply_corrections(reports: list[LabelledReport], corrections: list[Correction]) -> list[Correction]:
+    """Apply every correction that matches a row; returns those that match nothing."""
+    by_id = {r.report.report_id: r for r in reports}
+    unmatched = []
+    for correction in corrections:
+        labelled = by_id.get(correction.report_id)
+        if labelled is None:
+            unmatched.append(correction)
+            continue
+        if correction.table == "reports":
+            target = labelled.report if correction.key in ("", correction.report_id) else None
+        else:
+            owner = labelled if correction.table == "sentences" else labelled.report
+            target = next((r for r in getattr(owner, TABLE_ROWS[correction.table]) if r.key == correction.key), None)
+        if target is None:
+            unmatched.append(correction)
+            continue
+        kind = CORRECTABLE[correction.table][correction.field]
+        setattr(target, correction.field, int(correction.value) if kind is int else correction.value)
+        if correction.table == "sentences" and correction.field == "label":
+            target.method, target.confidence = "reviewer", 1.0
+        marks = [m for m in target.corrected.split(",") if m] + [correction.field]
+        target.corrected = ",".join(dict.fromkeys(marks))
+    return unmatched
+
+
+@dataclass
+class Change:
+    report_id: str
+    table: str
+    key: str
+    change: str  # "report added", "added", "removed", "edited", "grade changed", "label changed", ...
+    field: str
+    old: str
+    new: str
+
+
+def _rows_of(doc: dict, table: str) -> list[dict]:
+    if table in ("grades", "sentences"):
+        return doc.get(table, [])
+    if table == "questions":
+        return [{k: v for k, v in q.items() if k not in ITEM_TABLES} for q in doc.get("questions", [])]
+    rows = list(doc.get(table, []))
+    for question in doc.get("questions", []):
+        rows += question.get(table, [])
+    return rows
+
+
+_TEXT_FIELD = {"sentences": "text", "grades": "subject", "questions": "question"}
+_WATCHED = {"sentences": "label", "grades": "grade", "questions": "grade"}
+
+
+def diff(previous: dict[str, dict], current: dict[str, dict]) -> list[Change]:
+    """What changed between two runs' JSON documents, report by report."""
+    changes: list[Change] = []
+    for report_id in sorted(set(previous) | set(current)):
+        old, new = previous.get(report_id), current.get(report_id)
+        if old is None:
+            changes.append(Change(report_id, "reports", report_id, "report added", "", "", new["report"]["title"] or ""))
+            continue
+        if new is None:
+            changes.append(Change(report_id, "reports", report_id, "report removed", "", old["report"]["title"] or "", ""))
+            continue
+        for field in ("overall_grade", "last_updated", "peel_year", "pillar", "force"):
+            if old["report"].get(field) != new["report"].get(field):
+                changes.append(Change(report_id, "reports", report_id, f"{field} changed", field,
+                                      str(old["report"].get(field) or ""), str(new["report"].get(field) or "")))
+        # Questions are left out: a question's grade and wording change with its grade row.
+        for table in ("grades", *ITEM_TABLES, "sentences"):
+            changes += _diff_rows(report_id, table, _rows_of(old, table), _rows_of(new, table))
+    return changes
+
+
+_PREFIX = {"sentences": "s", "grades": "g", "areas_for_improvement": "afi", "causes_of_concern": "coc",
+           "recommendations": "rec"}
+
+
+def _with_keys(table: str, rows: list[dict]) -> list[dict]:
+    """Rows with their keys; outputs of versions before keys get them made the same way."""
+    seen: Counter = Counter()
+    out = []
+    for row in rows:
+        if not row.get("key"):
+            content = (row.get("scope"), row.get("question_number"), row.get("subject")) if table == "grades" \
+                else (row.get("text"),)
+            key = f"{_PREFIX[table]}-{_digest(*content)}"
+            seen[key] += 1
+            row = {**row, "key": key if seen[key] == 1 else f"{key}-{seen[key]}"}
+        out.append(row)
+    return out
+
+
+def _diff_rows(report_id: str, table: str, old: list[dict], new: list[dict]) -> list[Change]:
+    text_field = _TEXT_FIELD.get(table, "text")
+    watched = _WATCHED.get(table)
+    old, new = _with_keys(table, old), _with_keys(table, new)
+    old_by_key = {r["key"]: r for r in old}
+    new_by_key = {r["key"]: r for r in new}
+    changes = []
+    for key in new_by_key.keys() & old_by_key.keys():
+        a, b = old_by_key[key], new_by_key[key]
+        if watched and a.get(watched) != b.get(watched):
+            changes.append(Change(report_id, table, key, f"{watched} changed", watched,
+                                  str(a.get(watched) or ""), str(b.get(watched) or "")))
+    gone = [r for r in old if r["key"] not in new_by_key]
+    came = [r for r in new if r["key"] not in old_by_key]
+    # An edited row has a new key: pair it with the removed row it most resembles.
+    for row in list(came):
+        best, score = None, 0.0
+        for candidate in gone:
+            ratio = difflib.SequenceMatcher(None, str(candidate.get(text_field)), str(row.get(text_field))).ratio()
+            if ratio > score:
+                best, score = candidate, ratio
+        if best is not None and score >= 0.6:
+            gone.remove(best)
+            came.remove(row)
+            changes.append(Change(report_id, table, row["key"], "edited", text_field,
+                                  str(best.get(text_field)), str(row.get(text_field))))
+            if watched and best.get(watched) != row.get(watched):
+                changes.append(Change(report_id, table, row["key"], f"{watched} changed", watched,
+                                      str(best.get(watched) or ""), str(row.get(watched) or "")))
+    changes += [Change(report_id, table, r["key"], "removed", text_field, str(r.get(text_field)), "") for r in gone]
+    changes += [Change(report_id, table, r["key"], "added", text_field, "", str(r.get(text_field))) for r in came]
+    return changes
+
+
+def summary(changes: list[Change]) -> str:
+    counts = Counter(f"{c.table.replace('_', ' ')} {c.change}" for c in changes)
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
