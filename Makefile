@@ -23,6 +23,7 @@ train: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/rerun.py
 	$(BIN)/python bench/pdf.py
 
 venv: $(STAMP)

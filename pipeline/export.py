@@ -6,7 +6,6 @@ and swapped in whole, so a failed or killed run leaves the previous outputs inta
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import recover, swap
 from .model import (
     AreaForImprovement,
     CauseOfConcern,
@@ -125,7 +125,7 @@ def _defuse(value):
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
             frame[column] = frame[column].map(_defuse)
     # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
@@ -192,48 +192,7 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
                 (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
         for name, data in (extra or {}).items():
             (staging / name).write_bytes(data)
-        _swap(staging, out)
+        swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``; at every instant ``out`` holds a complete set of outputs."""
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old outputs
-        return
-    # No atomic exchange here: two renames, and ``recover`` mends an interruption between them.
-    retired = out.parent / f".{out.name}.old"
-    shutil.rmtree(retired, ignore_errors=True)
-    os.rename(out, retired)
-    os.rename(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def recover(out: Path) -> None:
-    """Undo what an interrupted run left: restore the outputs, remove half-written folders."""
-    out = Path(out)
-    retired = out.parent / f".{out.name}.old"
-    if not out.exists() and retired.is_dir():
-        os.rename(retired, out)
-    if out.parent.is_dir():
-        for leftover in out.parent.glob(f".{out.name}.new-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        if out.exists():
-            shutil.rmtree(retired, ignore_errors=True)

@@ -239,6 +239,15 @@ def _diff_rows(report_id: str, table: str, old: list[dict], new: list[dict]) -> 
     return changes
 
 
+_SINGULAR = {"sentences": "sentence", "grades": "grade", "areas_for_improvement": "area for improvement",
+             "causes_of_concern": "cause of concern", "recommendations": "recommendation", "reports": "report"}
+
+
 def summary(changes: list[Change]) -> str:
-    counts = Counter(f"{c.table.replace('_', ' ')} {c.change}" for c in changes)
-    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+    """One line: how many of each kind of change ("1 grade changed, 2 sentences edited")."""
+    def what(change: Change) -> str:
+        thing = _SINGULAR.get(change.table, change.table)
+        return change.change if change.change.startswith(thing.split()[0]) else f"{thing} {change.change}"
+
+    counts = Counter(what(c) for c in changes)
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))

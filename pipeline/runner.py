@@ -196,7 +196,7 @@ def _state(paths: list[Path], max_pages: int | None, corrections: Path | None) -
 def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections: Path | None = None,
         now: datetime | None = None) -> RunResult:
     """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged."""
-    from .export import recover
+    from .atomic import recover
 
     out = Path(out)
     recover(out)

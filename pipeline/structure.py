@@ -41,7 +41,7 @@ _DATE = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}
 _DATE_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,2}$")
 _QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[•●▪◦·*–-])\s*")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦·]\s*|[*–-]\s+)")  # "-2%" is not a bullet, "- The force" is
 _GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 _SECTION_HEADING = re.compile(
     r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
