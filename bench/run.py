@@ -4,7 +4,8 @@ Reads the Cambridgeshire report and, when present, the annotated corpus
 ($PEEL_CORPUS or ../shared/corpus), and prints words per second on one core for the
 bare spaCy tokenizer, for classification (sentence split, cue rules, trained
 classifier, labeller) and for the whole run (ingest, structure, classify) per file.
-Each figure is the best of several rounds, so a busy machine disturbs it less.
+Each figure is CPU time of this process (one core), the best of several rounds, so
+other work on the machine disturbs it little.
 """
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ ROUNDS = 5
 
 
 def best(fn) -> float:
-    """Fastest of ROUNDS runs of ``fn``, in seconds."""
+    """Least CPU time of ROUNDS runs of ``fn``, in seconds."""
     times = []
     for _ in range(ROUNDS):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
@@ -60,7 +61,7 @@ def main() -> None:
     tokenizer = best(lambda: [nlp.make_doc(t) for t in texts])
     classified = best(lambda: [classify(r) for r in reports])
     whole = best(whole_run)
-    print(f"texts: {len(reports)} reports, {words:,} words of prose; best of {ROUNDS} rounds, one core")
+    print(f"texts: {len(reports)} reports, {words:,} words of prose; CPU time, best of {ROUNDS} rounds, one core")
     print(f"bare tokenizer     {words / tokenizer:>12,.0f} words/s")
     print(f"classification     {words / classified:>12,.0f} words/s")
     print(f"whole run per file {words / whole:>12,.0f} words/s  ({len(files) / whole:,.1f} files/s)")

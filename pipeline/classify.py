@@ -235,13 +235,14 @@ def split_sentences(nlp: Language, texts: list[str]) -> list[list[tuple[int, int
     """Sentence (start, end) offsets for each text, trailing whitespace excluded."""
     out = []
     with nlp.select_pipes(enable=["peel_sentencizer"]):
-        for doc in nlp.pipe(texts):
-            # Read the boundaries as arrays: iterating doc.sents makes every token an object.
+        for text, doc in zip(texts, nlp.pipe(texts)):
+            # Read the boundaries as arrays: iterating doc.sents (or doc.text) makes every
+            # token an object.
             starts, offsets = doc.to_array([SENT_START, IDX]).T
-            bounds = [int(offsets[i]) for i in numpy.flatnonzero(starts == 1)] + [len(doc.text)]
+            bounds = [int(offsets[i]) for i in numpy.flatnonzero(starts == 1)] + [len(text)]
             spans = []
             for start, end in zip(bounds, bounds[1:]):
-                while end > start and doc.text[end - 1].isspace():
+                while end > start and text[end - 1].isspace():
                     end -= 1
                 spans.append((start, end))
             out.append(spans)
@@ -271,7 +272,7 @@ def classify(report: Report, mode: str = "combined") -> LabelledReport:
                     label=doc._.peel_label,
                     confidence=doc._.confidence,
                     method=doc._.method,
-                    text=doc.text,
+                    text=block.text[start:end],
                     char_start=block.char_start + start,
                     char_end=block.char_start + end,
                     truncated=block.truncated and last,
