@@ -23,6 +23,7 @@ import numpy
 import spacy
 from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
+from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, LabelledReport, PipelineError, Report, Sentence
@@ -143,7 +144,13 @@ def peel_sentencizer(doc: Doc) -> Doc:
         i = j + 1
         while i < len(doc) and not space[i - 1] and strings[int(orth[i])] in _CLOSERS:
             i += 1
-        if j == 0 or i >= len(doc) or not space[i - 1]:
+        # Spaces after the stop: a plain space, or tokens of their own (a double space,
+        # a no-break space, the "Â" of a no-break space read as Windows-1252).
+        spaced = i < len(doc) and bool(space[i - 1])
+        while i < len(doc) and (strings[int(orth[i])].isspace() or strings[int(orth[i])] == "Â"):
+            spaced = True
+            i += 1
+        if j == 0 or i >= len(doc) or not spaced:
             continue
         before = strings[int(orth[j - 1])].lower()
         if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
@@ -218,6 +225,10 @@ def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
     sentence per Doc (``classify`` runs the two steps).
     """
     nlp = spacy.blank("en")
+    # A stray "Â" (a no-break space read as Windows-1252) is split off like punctuation,
+    # so "HMIC.Â" still ends a sentence.
+    nlp.tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, "Â"]).search
+    nlp.tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, "Â"]).search
     nlp.add_pipe("peel_sentencizer")
     ruler = nlp.add_pipe(
         "span_ruler", config={"spans_key": "peel_rules", "overwrite": False, "phrase_matcher_attr": "LOWER"}
@@ -242,7 +253,7 @@ def split_sentences(nlp: Language, texts: list[str]) -> list[list[tuple[int, int
             bounds = [int(offsets[i]) for i in numpy.flatnonzero(starts == 1)] + [len(text)]
             spans = []
             for start, end in zip(bounds, bounds[1:]):
-                while end > start and text[end - 1].isspace():
+                while end > start and (text[end - 1].isspace() or text[end - 1] == "Â"):
                     end -= 1
                 spans.append((start, end))
             out.append(spans)

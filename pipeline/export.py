@@ -6,6 +6,7 @@ and swapped in whole, so a failed or killed run leaves the previous outputs inta
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -128,7 +129,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
             frame[column] = frame[column].map(_defuse)
     # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # backslashreplace: a file name that is not valid UTF-8 still writes, visibly.
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", errors="backslashreplace")
 
 
 def previous_documents(out: Path) -> dict[str, dict]:
@@ -153,8 +155,16 @@ def changes_csv(previous: Path, changes: list, stamp: str) -> bytes:
     for column in frame.columns:
         frame[column] = frame[column].map(_defuse)
     new = frame.to_csv(index=False, lineterminator="\n", header=False)
-    old = previous.read_text("utf-8-sig") if previous.is_file() else ",".join(CHANGE_COLUMNS) + "\n"
-    return ("\ufeff" + old + new).encode("utf-8")
+    old = ",".join(CHANGE_COLUMNS) + "\n"
+    if previous.is_file():
+        data = previous.read_bytes()
+        try:
+            old = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            old = data.decode("cp1252", errors="replace")  # re-saved by a spreadsheet
+        if not old.endswith("\n"):
+            old += "\n"
+    return ("\ufeff" + old + new).encode("utf-8", errors="backslashreplace")
 
 
 def unmatched_csv(corrections: list) -> bytes:
@@ -167,10 +177,11 @@ def unmatched_csv(corrections: list) -> bytes:
 
 
 def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
-          documents: dict[str, dict] | None = None) -> None:
+          documents: dict[str, dict] | None = None, manifest=None) -> None:
     """Write all tables and JSON documents for ``reports`` into ``out``, atomically.
 
-    ``extra`` names further files (the change log, the manifest) written with them.
+    ``extra`` names further files (the change log) written with them; ``manifest`` is
+    (name, function of the written files' digests) for a file describing the run.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,7 +195,8 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
         for labelled in reports:
             doc = (documents or {}).get(labelled.report.report_id) or document(labelled)
             text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-            (staging / "json" / f"{labelled.report.report_id}.json").write_text(text, encoding="utf-8")
+            (staging / "json" / f"{labelled.report.report_id}.json").write_text(
+                text, encoding="utf-8", errors="backslashreplace")
             source = labelled.report.source
             if source.page_starts is not None:
                 # A PDF's offsets index the text rebuilt from it: keep that text to check them against.
@@ -192,6 +204,11 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
                 (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
         for name, data in (extra or {}).items():
             (staging / name).write_bytes(data)
+        if manifest is not None:
+            name, make = manifest
+            digests = {str(p.relative_to(staging)): hashlib.sha256(p.read_bytes()).hexdigest()
+                       for p in sorted(staging.rglob("*")) if p.is_file()}
+            (staging / name).write_bytes(make(digests))
         swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -20,7 +20,7 @@ from .ingest import split_lines
 from .model import PipelineError, SourceText
 
 DEFAULT_MAX_PAGES = 1000
-_BULLETS = ("•", "●", "▪", "◦", "·", "–", "-")
+_BULLETS = ("•", "●", "▪", "◦", "·", "○", "■", "➢", "►", "–", "-")
 _ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
 _BAND = 0.085
@@ -237,9 +237,12 @@ def _compose(pages: list[list[_Line]], heights: list[float]) -> tuple[str, list[
 
     paragraphs: list[_Paragraph] = []
     line_gap = _typical_gap(flow)
+    margins = Counter(round(line.x0) for line in flow if not line.bold)
+    body_left = margins.most_common(1)[0][0] if margins else 0.0
     for line in flow:
         heading = line.bold or line.size > 1.1 * body_size
-        bullet = line.text[:1] in _BULLETS and len(line.text) > 2 and not line.text[1:2].isalnum()
+        bullet = line.text[:1] in _BULLETS and len(line.text) > 2 and not line.text[1:2].isalnum() and (
+            line.text[:1] not in "–-" or line.x0 > body_left + 3)  # a dash at the margin starts a wrapped line
         last = paragraphs[-1] if paragraphs else None
         same_page = last is not None and last.parts[-1][0] == line.page
         close = same_page and line.top - last.bottom <= 1.5 * line_gap + 1

@@ -25,6 +25,8 @@ from . import __version__
 from .model import LabelledReport, PipelineError
 from .vocabulary import slug
 
+DEFAULT_MAX_PAGES = 1000  # as pipeline.pdf, without importing it
+
 #: File types a folder is searched for.
 SUPPORTED_SUFFIXES = (".txt", ".pdf")
 MANIFEST = ".manifest.json"
@@ -104,11 +106,15 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
     if entry is not None and entry.is_file():
         try:
             labelled = pickle.loads(entry.read_bytes())
-            labelled.report.source.path = path
-            labelled.report.source.source_file = path.name
-            return labelled, True
         except Exception:  # noqa: BLE001 - a damaged cache entry is only a cache miss
-            pass
+            labelled = None
+        if labelled is not None:
+            source = labelled.report.source
+            source.path, source.source_file = path, path.name
+            limit = max_pages or DEFAULT_MAX_PAGES
+            if source.page_count and source.page_count > limit:
+                raise PipelineError(f"{path}: {source.page_count} pages, over the limit of {limit} (--max-pages)")
+            return labelled, True
     labelled = process_file(path, max_pages)
     if entry is not None:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -136,8 +142,13 @@ def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
     return candidate
 
 
-def process(paths: list[Path], max_pages: int | None = None, cache: Path | None = None) -> RunResult:
-    """Process every input; a bad input becomes an error line and the others go on."""
+def process(paths: list[Path], max_pages: int | None = None, cache: Path | None = None,
+            previous_ids: dict[str, str] | None = None) -> RunResult:
+    """Process every input; a bad input becomes an error line and the others go on.
+
+    ``previous_ids`` (file -> report id from the last run) keeps ids stable when two
+    files hold one report and files come or go.
+    """
     from .review import assign_keys
 
     files, errors = collect_inputs(paths)
@@ -145,6 +156,8 @@ def process(paths: list[Path], max_pages: int | None = None, cache: Path | None 
     seen: dict[str, LabelledReport] = {}
     by_content: dict[str, Path] = {}
     used = set()
+    previous_ids = previous_ids or {}
+    loaded: list[tuple[Path, LabelledReport]] = []
     for path in files:
         sha = _sha256(path)
         if sha is not None and sha in by_content:
@@ -161,11 +174,24 @@ def process(paths: list[Path], max_pages: int | None = None, cache: Path | None 
         result.reused += reused
         used.add(f"{sha}-{pipeline_version()}.pickle")
         by_content[labelled.report.source.sha256] = path
+        loaded.append((path, labelled))
+    # Files keep the id they had, where it still names the same report; then the others
+    # take the report's id or, if taken, one with what their file name adds.
+    for path, labelled in loaded:
+        old = previous_ids.get(str(path))
+        if old and old not in seen and (old == labelled.report.report_id or old.startswith(labelled.report.report_id + "-")):
+            labelled.report.report_id = old
+            seen[old] = labelled
+    for path, labelled in loaded:
+        if seen.get(labelled.report.report_id) is labelled:
+            continue
         report_id = labelled.report.report_id
         if report_id in seen:
             # Another text of the same report (a part, its PDF): named after its file.
-            labelled.report.report_id = report_id = _distinct_id(report_id, path, seen)
+            report_id = _distinct_id(report_id, path, seen)
+        labelled.report.report_id = report_id
         seen[report_id] = labelled
+    for _, labelled in loaded:
         assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
@@ -199,25 +225,50 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
     from .atomic import recover
 
     out = Path(out)
+    _check_out(out, paths)
     recover(out)
     state = _state(paths, max_pages, corrections)
-    manifest = out / MANIFEST
-    if manifest.is_file():
-        try:
-            previous = json.loads(manifest.read_text("utf-8"))
-        except (OSError, ValueError):
-            previous = {}
-        if previous.get("state") == state and (out / "reports.csv").is_file():
-            return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
-                             problems=previous.get("problems", []), unchanged=True,
-                             report_count=previous.get("reports", 0))
-    return _run_changed(paths, out, max_pages, corrections, now, state)
+    previous = _manifest(out)
+    if previous.get("state") == state and previous.get("outputs") == _output_hashes(out):
+        return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
+                         problems=previous.get("problems", []), unchanged=True,
+                         report_count=previous.get("reports", 0))
+    return _run_changed(paths, out, max_pages, corrections, now, state, previous.get("ids", {}))
 
 
-def _run_changed(paths, out: Path, max_pages, corrections, now, state) -> RunResult:
+def _check_out(out: Path, paths: list[Path]) -> None:
+    """The output folder must be a folder of its own: it is replaced as a whole."""
+    resolved = out.resolve()
+    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
+        raise PipelineError(f"--out {out}: the output folder is replaced as a whole; name a folder of its own")
+    if any(resolved == p.resolve() or resolved in p.resolve().parents for p in paths if p.exists()):
+        raise PipelineError(f"--out {out}: the output folder must not hold the input reports")
+    parent = resolved.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise PipelineError(f"--out {out}: {parent} is a file, not a folder")
+
+
+def _manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _output_hashes(out: Path) -> dict[str, str]:
+    """Digests of the files a run wrote, so a hand-edited or deleted output is noticed."""
+    if not out.is_dir():
+        return {}
+    return {str(p.relative_to(out)): _sha256(p) for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
+
+
+def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_ids) -> RunResult:
     from . import export, review
 
-    result = process(paths, max_pages, cache_dir_for(out))
+    result = process(paths, max_pages, cache_dir_for(out), previous_ids)
     result.report_count = len(result.reports)
     items, problems = review.read_corrections(corrections) if corrections else ([], [])
     result.problems = problems
@@ -230,9 +281,14 @@ def _run_changed(paths, out: Path, max_pages, corrections, now, state) -> RunRes
     extra = {
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
         UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
-        MANIFEST: (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
-                               "problems": problems, "reports": len(result.reports)},
-                              ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
     }
-    export.write(result.reports, out, extra, documents)
+
+    def manifest(outputs: dict[str, str]) -> bytes:
+        # ASCII escapes: file names that are not valid UTF-8 still write.
+        return (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
+                            "problems": problems, "reports": len(result.reports),
+                            "ids": {str(r.report.source.path): r.report.report_id for r in result.reports},
+                            "outputs": outputs}, indent=1) + "\n").encode("ascii")
+
+    export.write(result.reports, out, extra, documents, manifest=(MANIFEST, manifest))
     return result

@@ -41,7 +41,9 @@ _DATE = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}
 _DATE_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,2}$")
 _QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[•●▪◦·]\s*|[*–-]\s+)")  # "-2%" is not a bullet, "- The force" is
+# List markers: "•" glued or spaced, "- " and "– " spaced ("-2%" is not a list item),
+# other glyphs of word processors, "o " before a capital, "1." and "(a)".
+_BULLET = re.compile(r"^\s*(?:[•●▪◦·○■□➢►▶✓—]\s*|[*–-]\s+|o\s+(?=[A-Z‘“])|\(?(?:\d{1,2}|[a-h])[.)]\s+(?=\S))")
 _GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 _SECTION_HEADING = re.compile(
     r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
@@ -61,7 +63,7 @@ _ENDS_SENTENCE = re.compile(r"(?:[.!?:;]|;\s+(?:and|or))[\"'’”)\]]*$")
 _WRAP_WIDTH = 60
 _HEADING_WORDS = 12
 _CAUSE_OF_CONCERN = re.compile(
-    r"\b(?:is|are|was|were|remains?|represents?)\s+(?:a|an|the)\s+(?:\w+\s+)?cause\s+(?:of|for)\s+concern\b"
+    r"\b(?:is|are|was|were|remains?|represents?)\s+(?:also\s+|still\s+)?(?:a|an|the)\s+(?:\w+\s+)?cause\s+(?:of|for)\s+concern\b"
     r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
     re.IGNORECASE,
 )
@@ -145,6 +147,8 @@ class _State:
     prose: list[_Prose] = field(default_factory=list)
     current: _Prose | None = None
     unfinished: bool = False  # the line before was prose that did not end a sentence
+    in_judgments: bool = False  # inside a 2021+ "Our judgments" table: grade lines, then areas
+    table_grade: str | None = None
 
 
 def _page_type(lines, text: str) -> str:
@@ -187,6 +191,12 @@ def parse(source: SourceText) -> Report:
 
     modern = bool(year and year[:4] >= "2021")
     blocks = _blocks(text, state.prose)
+    # An area graded on a line but with nothing under it is a row of a judgments table
+    # whose layout the text lost: which grade goes with which area cannot be told.
+    described = {id(question) for _, question, _ in blocks if question is not None}
+    empty = [q for g, q in state.line_grades if g.scope == "area" and q is not None and id(q) not in described]
+    state.line_grades = [(g, q) for g, q in state.line_grades if not any(q is e for e in empty)]
+    state.questions = [q for q in state.questions if not any(q is e for e in empty)]
     pillar = state.pillar if state.page_type == "pillar" else None
     report = Report(
         report_id="-".join([slug(force[0]), slug(year or "undated"), pillar or state.page_type]),
@@ -226,79 +236,102 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         # "Read more about West MerciaThis is HMIC's ...": the link text is not prose.
         start += glued.end()
         body = text[start:end]
-    if state.title is None and (match := _PILLAR_TITLE.match(body) or _OVERVIEW_TITLE.match(body)):
+    # Structure is recognised on the words alone: no-break spaces, double spaces and
+    # stray "Â" do not hide a grade line or a heading.
+    key = " ".join(body.replace("Â", " ").split())
+    if state.title is None and (match := _PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
-        state.title, state.title_force = body, match["force"]
+        state.title, state.title_force = key, match["force"]
         state.year = _peel_year(match["year"], state.page_type or "")
         return
-    if state.title is None and any(body == full for _, full in FORCES):
+    if state.title is None and any(key == full for _, full in FORCES):
         _close(state)  # a force's landing page is titled with the force's name
-        state.title, state.title_force = body, body
+        state.title, state.title_force = key, key
         return
-    if body.lower() in PILLARS:
+    if key.lower() in PILLARS:
         _close(state)
         if state.page_type == "pillar" and state.pillar is None:
-            state.pillar = body.lower()
-        state.pillar_section = body.lower()
+            state.pillar = key.lower()
+        state.pillar_section = key.lower()
         state.question, state.section = None, "summary"
         return
-    if match := _DATE.match(body):
+    if match := _DATE.match(key):
         _close(state)
         state.last_updated = state.last_updated or f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}"
         return
-    if _DATE_CUT.match(body):
+    if _DATE_CUT.match(key):
         _close(state)  # a date line cut off by the end of the text
         return
-    if match := _QUESTIONS_FOR.match(body):
+    if match := _QUESTIONS_FOR.match(key):
         _close(state)
         state.in_questions = True
         if state.page_type == "pillar":
             state.pillar = state.pillar or match["pillar"].lower()
         return
-    if _NUMBER.match(body):
+    if _NUMBER.match(key):
         _close(state)
         state.in_questions = True
-        state.pending_number = int(body)
+        state.pending_number = int(key)
         return
-    if (code := grade_line(body)) and not is_cut_last:
+    if (code := grade_line(key)) and not is_cut_last:
         _close(state)
+        if state.page_type == "report" and state.in_judgments:
+            state.table_grade = code  # a row of the judgments table: the areas follow
+            return
         _grade_line(state, code, body, start, end)
         return
-    if match := _SECTION_HEADING.match(body):
+    if match := _SECTION_HEADING.match(key):
         _close(state)
         state.section = _SECTION_NAMES[match["name"][:4].lower()]
         return
-    if _REPORT_MARKERS.match(body):
+    if _REPORT_MARKERS.match(key):
         _close(state)
         state.heading = (body, start, end)
+        state.in_judgments = key == "Our judgments"
+        state.table_grade = None
         return
-    if _question_line(body) and (state.current is None or re.match(r"(?:How|To what extent|What)\b", body)):
+    if _question_line(key) and (state.current is None or re.match(r"(?:How|To what extent|What)\b", key)):
         _close(state)  # a question heading also ends a paragraph cut off before it
         _question(state, body, start, end)
         return
 
     bullet = _BULLET.match(line.text)
+    if state.current is not None and state.current.kind == "list_item":
+        if not bullet and line.text[:1].isspace():
+            state.current.end = end  # a list item wrapped onto an indented line
+            if _ENDS_SENTENCE.search(key):
+                _close(state)
+            return
+        _close(state)
     if bullet:
         _close(state)
         state.current = _Prose("list_item", line.start + bullet.end(), end, state.section, state.question,
                                state.pillar_section)
-        state.unfinished = not _ENDS_SENTENCE.search(body)
-        _close(state)
+        state.unfinished = not _ENDS_SENTENCE.search(key)
+        if not state.unfinished:
+            _close(state)  # an unfinished item stays open for an indented continuation
         return
-    short = len(body.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(body)
-    if short and state.current is None and _pillar_question(body):
+    short = len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key)
+    if short and state.current is None and _pillar_question(key):
         _question(state, body, start, end)  # "How well the force tackles crime" (2014)
         return
-    if is_cut_last and _cut_heading(body) and state.current is None:
+    if is_cut_last and _cut_heading(key) and state.current is None:
         return  # a heading cut off by the end of the text
     if unfinished and state.current is None and body[0].islower() and state.prose:
         state.current = state.prose.pop()  # "... threat, risk" / "and harm;": one paragraph
         short = False
-    if short and state.current is None and not (is_cut_last and not _cut_heading(body)):
+    if short and state.current is None and state.in_judgments and state.table_grade \
+            and not (is_cut_last and not _cut_heading(key)):
+        # "Good" / "Preventing crime": an area under its grade in the judgments table.
+        state.line_grades.append((Grade("area", body, None, state.table_grade, body, start, end), None))
+        return
+    if short and state.current is None and not (is_cut_last and not _cut_heading(key)):
         state.heading = (body, start, end)  # a heading we have no special meaning for
         if state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
             state.section = "narrative" if state.question else "summary"
         return
+    if state.in_judgments and (state.table_grade or not key.endswith(":")):
+        state.in_judgments = bool(not state.table_grade and re.search(r"as follows:?$", key))
     if state.current is not None:
         state.current.end = end  # a hard-wrapped line continues the paragraph
     else:
@@ -454,6 +487,10 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
     # A summary judgment that restates a question's grade is that question's judgment.
     kept: list[Grade] = []
     for grade, question in grades:
+        if grade.scope == "area" and any(k.scope == "area" and k.grade == grade.grade
+                                         and " ".join(k.subject.split()).lower() == " ".join(grade.subject.split()).lower()
+                                         for k in kept):
+            continue  # the same area's grade, in the judgments table and under its heading
         if grade.scope in ("question", "area") and question is None and (
             any(q.grade == grade.grade and same_subject(q.question, grade.subject) for q in report.questions)
             or any(k.scope == grade.scope and k.grade == grade.grade and _overlaps(k.subject, grade.subject)
@@ -541,18 +578,32 @@ def _read_items(report: Report, blocks) -> None:
             rec.append(_recommendation(len(rec), pending_lead_in, None, concerns))
             pending_lead_in = None
 
+    # Where the walker put each block (before recommendations are moved out of a cause of
+    # concern), and whether the blocks before were a recommendation list.
+    previous_place: tuple | None = None
+    in_list = False  # after a lead-in: its list items are recommendations
+    after_list = False  # a recommendation list just ended: the next paragraph is a new concern
     for block, _, _ in blocks:
-        new_section = previous is None or (previous.section, previous.question_number) != (
-            block.section, block.question_number)
+        place = (block.section, block.question_number)
+        new_section = place != previous_place
+        previous_place = place
         if new_section and block.section != "recommendation":
-            lead_in = None
+            lead_in, in_list, after_list = None, False, False
         if block.section in ("cause_of_concern", "recommendation") and _LEAD_IN.match(block.text) \
                 and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
             flush_lead_in()
             block.section = "recommendation"
             lead_in = pending_lead_in = block
-            previous = block
+            in_list, previous = True, block
             continue
+        if in_list and block.kind == "list_item" and block.section in ("cause_of_concern", "recommendation"):
+            block.section = "recommendation"  # "To address this cause of concern, we recommend ...:" and its list
+            pending_lead_in = None
+            rec.append(_recommendation(len(rec), block, lead_in, concerns))
+            after_list, previous = True, block
+            continue
+        if in_list and block.section == "cause_of_concern":
+            in_list = False
         if block.kind == "list_item" and block.section in ("summary", "narrative") and previous is not None \
                 and (previous.section == "area_for_improvement" or (previous.kind == "paragraph" and re.search(
                     r"\bareas? for improvement\b[^.]*[.:]$", previous.text, re.I))):
@@ -563,14 +614,24 @@ def _read_items(report: Report, blocks) -> None:
                     f"afi-{len(afi) + 1:02d}", block.question_number, block.question, block.text,
                     block.char_start, block.char_end, block.truncated))
         elif block.section == "cause_of_concern":
-            if new_section:  # the first paragraph states the concern; what follows describes it
+            # The first paragraph states the concern, and so does the first after a list
+            # of its recommendations; the paragraphs between describe it.
+            if new_section or after_list:
+                flush_lead_in()
                 concerns.append((CauseOfConcern("", block.question_number, block.question, block.text,
-                                                block.char_start,
-                                                block.char_end, block.truncated), True))
+                                                block.char_start, block.char_end, block.truncated), True))
+                after_list = False
         elif block.section == "recommendation":
             if block.kind == "paragraph" and block.text.endswith(":"):
                 flush_lead_in()
                 lead_in = pending_lead_in = block
+                in_list = True
+            elif block.kind == "paragraph" and after_list and _CAUSE_OF_CONCERN.search(block.text):
+                # The next cause of concern, after the recommendations of the one before.
+                block.section = "cause_of_concern"
+                concerns.append((CauseOfConcern("", block.question_number, block.question, block.text,
+                                                block.char_start, block.char_end, block.truncated), True))
+                after_list = in_list = False
             else:
                 pending_lead_in = None
                 rec.append(_recommendation(len(rec), block, lead_in, concerns))
