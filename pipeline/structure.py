@@ -327,7 +327,11 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         return
     if short and state.current is None and not (is_cut_last and not _cut_heading(key)):
         state.heading = (body, start, end)  # a heading we have no special meaning for
-        if state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
+        if state.page_type == "report" and state.question is not None:
+            # 2021+ reports: a heading without a grade line may start an area that is
+            # not graded; what follows is not filed under the area before it.
+            state.question, state.section = None, "narrative"
+        elif state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
             state.section = "narrative" if state.question else "summary"
         return
     if state.in_judgments and (state.table_grade or not key.endswith(":")):

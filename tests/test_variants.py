@@ -197,3 +197,16 @@ def test_pdf_line_starting_with_a_dash_is_not_a_list_item(tmp_path):
     make_pdf(text, path, "Cambridgeshire Constabulary")
     labelled = process_file(path)
     assert any(sentence in s.text for s in labelled.sentences)
+
+
+def test_items_under_an_ungraded_area_are_not_filed_under_the_area_before(tmp_path):
+    text = REPORT_TABLE + (
+        "\nArea for improvement 1\n\nThe constabulary should assess risk when calls are first received.\n\n"
+        "Victim service assessment\n\nWe do not make a graded judgment for this area.\n\n"
+        "Area for improvement 2\n\nThe constabulary should tell victims how their case is progressing.\n"
+    )
+    report = _report(tmp_path, text).report
+    assert [(a.question, a.text[:40]) for a in report.areas_for_improvement] == [
+        ("Protecting vulnerable people", "The constabulary should assess risk when"),
+        (None, "The constabulary should tell victims how"),
+    ]
