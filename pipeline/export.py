@@ -30,6 +30,7 @@ from .model import (
 REPORT_COLUMNS = [
     "report_id", "page_type", "force", "force_short", "peel_year", "pillar", "title",
     "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256", "page", "pages",
+    "corrected",
 ]
 
 #: table file name -> (row dataclass, attribute of Report or LabelledReport)

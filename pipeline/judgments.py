@@ -33,7 +33,7 @@ _PILLAR_LINE = re.compile(
 # "<doer> is [judged to be] good at|in|for <subject>" and "<doer> requires improvement in <subject>"
 _DOER_JUDGMENT = re.compile(
     r"\b" + _DOER + r"\s+(?:" + _COPULA + r"\s+" + _ADVERBS + _JUDGED + r"?(?:to\s+be\s+)?" + r"|" + _ADVERBS + r"(?=requires?\s)|"
-    r"(?:is\s+|was\s+)?" + _JUDGED + r"(?:to\s+)?(?=require\s))"
+    r"(?:(?:is|was|has\s+been|have\s+been)\s+)?" + _JUDGED + r"(?:to\s+)?(?=require\s))"
     r"(?P<g>" + _G + r")(?P<tail>\b.*)$",
     re.IGNORECASE,
 )
@@ -100,7 +100,7 @@ _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"'’”)]*|$)")
 
 # Subjects that are a whole pillar rather than a question or area.
 _PILLAR_SUBJECTS = (
-    ("effectiveness", re.compile(r"^(?:how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reducing\s+crime\s+and\s+keeping\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
+    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reducing\s+crime\s+and\s+keeping\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
     ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operates\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
     ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce\s+legitimately|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
 )
@@ -156,6 +156,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def pillar_of(subject: str) -> str | None:
     """The pillar a judgment's subject names, when it names a whole pillar."""
     subject = " ".join(subject.split()).strip(" ,.")
+    # "The force’s effectiveness at keeping people safe ..." names the pillar too.
+    subject = re.sub(r"^(?:the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*?(?:police|constabulary|service)[’']s)\s+"
+                     r"(?=effectiveness|efficiency|legitimacy)", "its ", subject, flags=re.I)
     for pillar, pattern in _PILLAR_SUBJECTS:
         if pattern.match(subject):
             return pillar
@@ -187,7 +190,8 @@ def _doer_starts_clause(before: str, pronoun: bool = False) -> bool:
     # Drop the force's own name ("The Metropolitan Police") and a leading "the".
     before = _FORCE_NAME_END.sub("", before)
     before = re.sub(r"(?:\b[Tt]he\s+)?(?:[A-Z][\w&-]*\s*)*$", "", before).strip().lower()
-    if not before or before.endswith("that") or before in ("however", "overall", "but", "and", "also", "so"):
+    if not before or before.endswith(("that", "that overall")) or before in ("however", "overall", "but", "and",
+                                                                             "also", "so"):
         return True
     if pronoun and re.search(r"(?:,\s*|\s)and$", before):
         return True  # "... protect vulnerable people and it is now good at ..."

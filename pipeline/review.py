@@ -131,12 +131,30 @@ def apply_corrections(reports: list[LabelledReport], corrections: list[Correctio
             unmatched.append(correction)
             continue
         kind = CORRECTABLE[correction.table][correction.field]
-        setattr(target, correction.field, int(correction.value) if kind is int else correction.value)
-        if correction.table == "sentences" and correction.field == "label":
-            target.method, target.confidence = "reviewer", 1.0
-        marks = [m for m in target.corrected.split(",") if m] + [correction.field]
-        target.corrected = ",".join(dict.fromkeys(marks))
+        value = int(correction.value) if kind is int else correction.value
+        for row, field in [(target, correction.field), *_same_judgment(labelled, correction, target)]:
+            setattr(row, field, value)
+            if correction.table == "sentences" and field == "label":
+                row.method, row.confidence = "reviewer", 1.0
+            marks = [m for m in (row.corrected or "").split(",") if m] + [field]
+            row.corrected = ",".join(dict.fromkeys(marks))
     return unmatched
+
+
+def _same_judgment(labelled: LabelledReport, correction: Correction, target) -> list[tuple[object, str]]:
+    """Other rows stating the same grade, so that a correction leaves no table contradicting it."""
+    report = labelled.report
+    if correction.table == "reports" and correction.field == "overall_grade":
+        return [(g, "grade") for g in report.grades if g.scope == "overall"]
+    if correction.table == "grades" and correction.field == "grade" and target.scope == "overall":
+        return [(report, "overall_grade")]
+    if correction.table == "grades" and correction.field == "grade":
+        return [(q, "grade") for q in report.questions
+                if (q.number is not None and q.number == target.question_number) or q.question == target.subject]
+    if correction.table == "questions" and correction.field == "grade":
+        return [(g, "grade") for g in report.grades if g.scope in ("question", "area")
+                and ((target.number is not None and g.question_number == target.number) or g.subject == target.question)]
+    return []
 
 
 @dataclass
@@ -178,7 +196,9 @@ def diff(previous: dict[str, dict], current: dict[str, dict]) -> list[Change]:
             continue
         for field in ("overall_grade", "last_updated", "peel_year", "pillar", "force"):
             if old["report"].get(field) != new["report"].get(field):
-                changes.append(Change(report_id, "reports", report_id, f"{field} changed", field,
+                marks = f'{old["report"].get("corrected") or ""},{new["report"].get("corrected") or ""}'.split(",")
+                how = "corrected" if field in marks else "changed"
+                changes.append(Change(report_id, "reports", report_id, f"{field} {how}", field,
                                       str(old["report"].get(field) or ""), str(new["report"].get(field) or "")))
         # Questions are left out: a question's grade and wording change with its grade row.
         for table in ("grades", *ITEM_TABLES, "sentences"):
@@ -215,7 +235,10 @@ def _diff_rows(report_id: str, table: str, old: list[dict], new: list[dict]) -> 
     for key in new_by_key.keys() & old_by_key.keys():
         a, b = old_by_key[key], new_by_key[key]
         if watched and a.get(watched) != b.get(watched):
-            changes.append(Change(report_id, table, key, f"{watched} changed", watched,
+            # A reviewer's correction is not a change in the report: say which it is.
+            how = "corrected" if watched in (b.get("corrected") or "").split(",") \
+                or watched in (a.get("corrected") or "").split(",") else "changed"
+            changes.append(Change(report_id, table, key, f"{watched} {how}", watched,
                                   str(a.get(watched) or ""), str(b.get(watched) or "")))
     gone = [r for r in old if r["key"] not in new_by_key]
     came = [r for r in new if r["key"] not in old_by_key]

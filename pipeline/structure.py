@@ -40,6 +40,7 @@ _REPORT_YEAR = re.compile(r"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>20(?
 _DATE = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.IGNORECASE)
 _DATE_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d{1,2}$")
+_NUMBERED_QUESTION = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<question>(?:How|To what extent|What)\b.+\?)$")
 _QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
 # List markers: "•" glued or spaced, "- " and "– " spaced ("-2%" is not a list item),
 # other glyphs of word processors, "o " before a capital, "1." and "(a)".
@@ -289,6 +290,17 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.heading = (body, start, end)
         state.in_judgments = key == "Our judgments"
         state.table_grade = None
+        return
+    if (numbered := _NUMBERED_QUESTION.match(key)) and _question_line(numbered["question"]):
+        # "1. How effective is the force at ...?": the number and the question on one line.
+        _close(state)
+        state.in_questions = True
+        state.pending_number = int(numbered["number"])
+        offset = body.find(numbered["question"])
+        if offset >= 0:
+            _question(state, numbered["question"], start + offset, end)
+        else:
+            _question(state, body, start, end)
         return
     if _question_line(key) and (state.current is None or re.match(r"(?:How|To what extent|What)\b", key)):
         _close(state)  # a question heading also ends a paragraph cut off before it

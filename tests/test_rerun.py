@@ -238,6 +238,7 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path, corpus):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(command, check=True, capture_output=True, env=env)
     old = _snapshot(out)
+    old_history = {name: (out / name).read_bytes() for name in ("changes.csv", ".manifest.json")}
     for text in sorted((corpus / "texts").glob("*.txt"))[:60]:
         shutil.copy(text, raw)
     complete = tmp_path / "complete"
@@ -253,6 +254,8 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path, corpus):
         process.wait()
         got = _snapshot(out)
         assert got in (old, new), f"attempt {attempt}: outputs are neither the old nor the new set"
+        if got == old:  # the log and the manifest survive a killed run too
+            assert {name: (out / name).read_bytes() for name in old_history} == old_history
         reports = pd.read_csv(out / "reports.csv", encoding="utf-8-sig")  # readable
         assert len(reports) in (1, 61)
         outcomes.append(got == new)
@@ -266,3 +269,28 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path, corpus):
     subprocess.run(command, check=True, capture_output=True, env=env)
     assert _snapshot(out) == new
     assert not list(tmp_path.glob(".processed.new-*")) and not (tmp_path / ".processed.old").exists()
+
+
+def test_a_corrected_grade_agrees_across_tables_and_is_logged_as_a_correction(workspace):
+    raw, out, corrections = workspace
+    _run(raw, out, corrections)
+    question_two = _read(out, "grades.csv").query("question_number == '2'").iloc[0]
+    _write_corrections(corrections, [
+        {"report_id": "cambridgeshire-2015-effectiveness", "table": "reports", "key": "", "field": "overall_grade",
+         "value": "inadequate", "reviewer": "C", "reason": "test"},
+        {"report_id": "cambridgeshire-2015-effectiveness", "table": "grades", "key": question_two["key"],
+         "field": "grade", "value": "good", "reviewer": "C", "reason": "test"},
+    ])
+    _run(raw, out, corrections, "2026-07-01T00:00:00")
+    report = _read(out, "reports.csv").iloc[0]
+    assert (report["overall_grade"], report["corrected"]) == ("inadequate", "overall_grade")
+    grades = _read(out, "grades.csv").set_index("scope")
+    overall = grades.loc["overall"]
+    assert (overall["grade"], overall["corrected"]) == ("inadequate", "grade")
+    question = _read(out, "questions.csv").query("question_number == '2'").iloc[0]
+    assert (question["grade"], question["corrected"]) == ("good", "grade")
+    doc = json.loads((out / "json" / "cambridgeshire-2015-effectiveness.json").read_text("utf-8"))
+    assert doc["report"]["corrected"] == "overall_grade" and doc["questions"][1]["grade"] == "good"
+    log = _read(out, "changes.csv")
+    latest = log[log["run_time"] == "2026-07-01T00:00:00Z"]
+    assert sorted(latest["change"]) == ["grade corrected", "grade corrected", "overall_grade corrected"]

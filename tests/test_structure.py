@@ -209,3 +209,25 @@ def test_grade_stated_only_in_prose_with_quotes(tmp_path):
     (grade,) = report.grades
     assert (grade.scope, grade.grade, grade.previous_grade, grade.previous_year) == ("overall", "good", "good", "2015")
     assert report.source.text[grade.char_start:grade.char_end] == grade.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "HMIC judges that overall Kent Police requires improvement in the way it keeps people safe and reduces crime.",
+        "Kent Police has been judged to require improvement in respect of its effectiveness at keeping people safe.",
+        "Kent Police is judged to require improvement in the effectiveness with which it keeps people safe.",
+        "The force’s effectiveness at keeping people safe and reducing crime is judged as requiring improvement.",
+    ],
+)
+def test_overall_grade_stated_only_in_prose(tmp_path, sentence):
+    report = _parse_text(tmp_path, (
+        "Kent PEEL 2016\n\nEffectiveness\n\nHow effective is the force at keeping people safe and reducing crime?\n\n"
+        f"{sentence} The force works with partners.\n\n1. How effective is the force at investigating crime?\n\n"
+        "Inadequate\n\nKent Police is inadequate at investigating crime.\n"
+    ))
+    assert report.overall_grade == "requires_improvement"
+    assert [(q.number, q.question, q.grade) for q in report.questions] == [
+        (1, "How effective is the force at investigating crime?", "inadequate")]
+    (question,) = report.questions
+    assert report.source.text[question.char_start:question.char_end] == question.question
