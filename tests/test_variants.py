@@ -210,3 +210,16 @@ def test_items_under_an_ungraded_area_are_not_filed_under_the_area_before(tmp_pa
         ("Protecting vulnerable people", "The constabulary should assess risk when"),
         (None, "The constabulary should tell victims how"),
     ]
+
+
+@pytest.mark.parametrize("lead_in", [
+    "To address this cause of concern, the force must immediately take steps to:",
+    "HMIC recommends that the force should immediately:",
+    "Within three months, the constabulary should:",
+])
+def test_recommendation_lead_ins_of_several_kinds(tmp_path, cambridgeshire, lead_in):
+    old = cambridgeshire.report.recommendations[0].lead_in
+    report = _report(tmp_path, TEXT.replace(old, lead_in)).report
+    assert [r.lead_in for r in report.recommendations] == [lead_in] * 4
+    assert [r.text for r in report.recommendations] == [r.text for r in cambridgeshire.report.recommendations]
+    assert {r.cause_of_concern_id for r in report.recommendations} == {"coc-01"}
