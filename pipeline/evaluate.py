@@ -64,7 +64,7 @@ class Scores:
     sentences_gold: int = 0
     failures: list = field(default_factory=list)  # one line per mismatch, for reading
 
-    def field(self, name: str, ok: bool, detail: str = "") -> None:
+    def check(self, name: str, ok: bool, detail: str = "") -> None:
         self.totals[name] += 1
         self.fields[name] += ok
         if not ok:
@@ -99,14 +99,14 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
         values["page_type"] = {"report": "report2021"}.get(report.page_type, report.page_type)
     for key, value in values.items():
         expected = gold.get(key)
-        scores.field(key, value == expected, f"{name}: got {value!r}, gold {expected!r}")
+        scores.check(key, value == expected, f"{name}: got {value!r}, gold {expected!r}")
 
     # Grades: each pillar and question grade stated in gold must be found, and every
     # grade reported must be in gold (an invented grade counts as an error).
     pred_pillars = {g.subject.lower(): g.grade for g in report.grades if g.scope == "pillar"}
     for pillar in set(pred_pillars) | set(gold.get("pillar_grades") or {}):
         got, want = pred_pillars.get(pillar), (gold.get("pillar_grades") or {}).get(pillar)
-        scores.field("pillar_grades", got == want, f"{name}: {pillar} got {got!r}, gold {want!r}")
+        scores.check("pillar_grades", got == want, f"{name}: {pillar} got {got!r}, gold {want!r}")
     # A question or area grade matches when the grade is the same and the subject is
     # (number, or all content words of one phrase in the other or in the sentence
     # stating it): gold and the reports word subjects differently.
@@ -117,14 +117,14 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
         ok = any(preds[i].grade == want["grade"] for i in hits)
         matched.update(i for i in hits if preds[i].grade == want["grade"])
         got = sorted({preds[i].grade for i in hits}) or None
-        scores.field("question_grades", ok, f"{name}: {want['question'][:60]!r} got {got}, gold {want['grade']!r}")
+        scores.check("question_grades", ok, f"{name}: {want['question'][:60]!r} got {got}, gold {want['grade']!r}")
         numbered = [preds[i] for i in hits if want["number"] is not None and preds[i].question_number == want["number"]]
         if numbered:
-            scores.field("question_text", _norm(numbered[0].subject) == _norm(want["question"]),
+            scores.check("question_text", _norm(numbered[0].subject) == _norm(want["question"]),
                          f"{name}: got {numbered[0].subject!r}")
     for i, grade in enumerate(preds):
         if i not in matched:
-            scores.field("question_grades", False,
+            scores.check("question_grades", False,
                          f"{name}: {grade.subject[:60]!r} graded {grade.grade!r}: not in gold ({grade.text[:80]!r})")
 
     for kind in ITEM_KINDS:
@@ -139,7 +139,7 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
                 scores.failures.append(f"{kind}: {name}: extra {item.text[:60]!r}")
         if kind == "recommendations" and gold.get("recommendations_lead_in"):
             for item in report.recommendations:
-                scores.field("recommendations_lead_in", item.lead_in == gold["recommendations_lead_in"],
+                scores.check("recommendations_lead_in", item.lead_in == gold["recommendations_lead_in"],
                              f"{name}: got {item.lead_in!r}")
         for missing in gold_items:
             scores.items[kind]["fn"] += 1

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, asdict as _asdict, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import pandas as pd
@@ -88,25 +88,27 @@ def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
 
 
 def document(labelled: LabelledReport) -> dict:
-    """One report as a nested document: questions hold their grades and items."""
+    """One report as a nested document: questions (and areas) hold their items."""
     report = labelled.report
     page_of = report.source.page_of
 
-    def asdict(item) -> dict:
-        return {**_asdict(item), "page": page_of(item.char_start)}
+    def row(item) -> dict:
+        return {**asdict(item), "page": page_of(item.char_start)}
 
-    doc = {"report": report_row(labelled), "grades": [asdict(g) for g in report.grades], "questions": []}
+    def under(item, question) -> bool:
+        return item.question_number == question.number and item.question == question.question
+
+    doc = {"report": report_row(labelled), "grades": [row(g) for g in report.grades], "questions": []}
     item_lists = ("areas_for_improvement", "causes_of_concern", "recommendations")
     for question in report.questions:
-        entry = asdict(question)
+        entry = row(question)
         for name in item_lists:
-            entry[name] = [asdict(i) for i in getattr(report, name) if i.question_number == question.number]
+            entry[name] = [row(i) for i in getattr(report, name) if under(i, question)]
         doc["questions"].append(entry)
-    numbers = {q.number for q in report.questions}
     for name in item_lists:
-        # Items outside any numbered question (summaries, 2021+ reports) stay at the top.
-        doc[name] = [asdict(i) for i in getattr(report, name) if i.question_number not in numbers]
-    doc["sentences"] = [asdict(s) for s in labelled.sentences]
+        # Items outside any question (summaries, prose causes of concern) stay at the top.
+        doc[name] = [row(i) for i in getattr(report, name) if not any(under(i, q) for q in report.questions)]
+    doc["sentences"] = [row(s) for s in labelled.sentences]
     return doc
 
 

@@ -195,16 +195,12 @@ def process(paths: list[Path], max_pages: int | None = None, cache: Path | None 
         assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
-    if cache is not None and cache.is_dir():
+    # A run over whole folders sees every report: results of texts no longer there go.
+    if cache is not None and cache.is_dir() and used and all(p.is_dir() for p in paths):
         for entry in cache.glob("*.pickle"):
-            if entry.name not in used and len(used) > 0 and paths_cover_all(paths):
-                entry.unlink(missing_ok=True)  # results of texts no longer in the run
+            if entry.name not in used:
+                entry.unlink(missing_ok=True)
     return result
-
-
-def paths_cover_all(paths: list[Path]) -> bool:
-    """Prune the cache only on a run over folders (a run over single files sees few reports)."""
-    return all(p.is_dir() for p in paths)
 
 
 def _state(paths: list[Path], max_pages: int | None, corrections: Path | None) -> dict:

@@ -483,7 +483,7 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 if last is not None and last.previous_grade is None:
                     _compare(last, item, report.peel_year)
                 continue
-            grade = _place(report, state, block, question, pillar_section, item, pillars, overall, area_scope)
+            grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope)
             if grade is None:
                 # A restatement: a comparison that follows refers to the judgment it restates.
                 if question is not None:
@@ -534,7 +534,7 @@ def _grade_at(block: Block, scope: str, subject: str, number: int | None, code: 
                  block.char_start + end)
 
 
-def _place(report, state, block, question, pillar_section, judgment, pillars, overall, area_scope) -> Grade | None:
+def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope) -> Grade | None:
     """Decide what a prose judgment grades, or None when it adds nothing."""
     at = dict(start=judgment.start, end=judgment.end)
     pillar = judgment.pillar or (judgment.subject if judgment.subject in PILLARS else None)

@@ -223,3 +223,18 @@ def test_recommendation_lead_ins_of_several_kinds(tmp_path, cambridgeshire, lead
     assert [r.lead_in for r in report.recommendations] == [lead_in] * 4
     assert [r.text for r in report.recommendations] == [r.text for r in cambridgeshire.report.recommendations]
     assert {r.cause_of_concern_id for r in report.recommendations} == {"coc-01"}
+
+
+def test_json_nests_items_under_their_own_area(tmp_path):
+    text = REPORT_TABLE.replace("Protecting vulnerable people\n\nRequires improvement\n\nThe constabulary does not",
+                                "Preventing crime\n\nGood\n\nThe constabulary works with schools.\n\n"
+                                "Area for improvement 1\n\nThe constabulary should evaluate its prevention work.\n\n"
+                                "Protecting vulnerable people\n\nRequires improvement\n\nThe constabulary does not")
+    text += "\nArea for improvement 2\n\nThe constabulary should assess risk when calls are first received.\n"
+    from pipeline.export import document
+
+    doc = document(_report(tmp_path, text))
+    areas = {q["question"]: [a["text"][:40] for a in q["areas_for_improvement"]] for q in doc["questions"]}
+    assert areas == {"Preventing crime": ["The constabulary should evaluate its pre"],
+                     "Protecting vulnerable people": ["The constabulary should assess risk when"]}
+    assert doc["areas_for_improvement"] == []
