@@ -28,7 +28,7 @@ def main() -> None:
 )
 @click.option(
     "--corrections", type=click.Path(dir_okay=False, path_type=Path), default=Path("corrections.csv"),
-    show_default=True, help="Reviewers' corrections to apply (see README); ignored when the file does not exist.",
+    show_default=True, help="Reviewers' corrections to apply (see README). The default file is optional; a file named here must exist.",
 )
 def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -> None:
     """Process report files into tables.
@@ -41,6 +41,10 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -
     """
     from .model import PipelineError
     from .runner import run as run_pipeline
+
+    source = click.get_current_context().get_parameter_source("corrections")
+    if source is not click.core.ParameterSource.DEFAULT and not corrections.is_file():
+        raise click.BadParameter(f"{corrections}: no such file", param_hint="--corrections")
 
     try:
         result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections)
@@ -55,7 +59,7 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -
     if result.unchanged:
         click.echo(f"no changes: {result.report_count} report(s) in {out}/ are up to date", err=True)
     elif result.reports:
-        reused = f", {result.reused} unchanged" if result.reused else ""
+        reused = f" ({result.reused} of them unchanged since the last run, read from the cache)" if result.reused else ""
         click.echo(f"wrote {len(result.reports)} report(s) to {out}/{reused}", err=True)
         if result.changes:
             from .review import summary
@@ -117,7 +121,7 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
     systems, skipped, scored = heldout_sentence_scores(corpus_dir if (corpus_dir / "texts").is_dir() else None, raw)
     click.echo(f"== Sentence labels on held-out forces ({test_forces}; never trained on): {scored} texts")
     if skipped:
-        click.echo(f"  ({len(skipped)} annotated texts skipped: their source text is not here)")
+        click.echo(f"  ({len(skipped)} annotated texts skipped: their source text is not here or was edited)")
     click.echo(format_systems(systems))
 
 

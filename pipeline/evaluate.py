@@ -234,7 +234,11 @@ def evaluate_pairs(pairs: list[tuple[Path, Path | None, Path | None]]) -> tuple[
             score_structure(labelled, normalise_gold(json.loads(gold_path.read_text("utf-8"))), scores, name)
         if sentences_path is not None:
             lines = [json.loads(l) for l in sentences_path.read_text("utf-8").splitlines() if l.strip()]
-            score_sentences(labelled, lines, scores, name)
+            try:
+                score_sentences(labelled, lines, scores, name)
+            except ValueError as exc:
+                errors.append(f"{text_path}: the sentence annotation no longer matches this text ({exc}); "
+                              "its labels are not scored")
     return scores, errors
 
 
@@ -277,6 +281,11 @@ def heldout_sentence_scores(corpus: Path | None, raw: Path, part: str = "test") 
             skipped.append(annotated.name)
             continue
         report = structure.parse(ingest.read(source))
+        try:
+            gold_sentence_spans(report.source.text, annotated.sentences())
+        except ValueError:
+            skipped.append(annotated.name)  # the text was edited since it was annotated
+            continue
         for mode in MODES:
             score_sentences(classify(report, mode), annotated.sentences(), scores[mode], annotated.name)
         scored += 1

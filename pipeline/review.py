@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import GRADES, LABELS, LabelledReport, PipelineError
+from .model import GRADES, LABELS, Grade, LabelledReport, PipelineError
 
 ITEM_TABLES = {
     "areas_for_improvement": "areas_for_improvement",
@@ -145,7 +145,14 @@ def _same_judgment(labelled: LabelledReport, correction: Correction, target) -> 
     """Other rows stating the same grade, so that a correction leaves no table contradicting it."""
     report = labelled.report
     if correction.table == "reports" and correction.field == "overall_grade":
-        return [(g, "grade") for g in report.grades if g.scope == "overall"]
+        overall = [g for g in report.grades if g.scope == "overall"]
+        if not overall:
+            # The text states no overall grade: the reviewer's one gets a row of its own,
+            # with empty text where the report's words would be.
+            overall = [Grade("overall", report.headline_question or report.pillar or "", None, "", "", 0, 0)]
+            report.grades.insert(0, overall[0])
+            overall[0].key = f"g-{_digest('overall', None, overall[0].subject)}"
+        return [(g, "grade") for g in overall]
     if correction.table == "grades" and correction.field == "grade" and target.scope == "overall":
         return [(report, "overall_grade")]
     if correction.table == "grades" and correction.field == "grade":
@@ -246,7 +253,8 @@ def _diff_rows(report_id: str, table: str, old: list[dict], new: list[dict]) -> 
     for row in list(came):
         best, score = None, 0.0
         for candidate in gone:
-            ratio = difflib.SequenceMatcher(None, str(candidate.get(text_field)), str(row.get(text_field))).ratio()
+            ratio = difflib.SequenceMatcher(None, str(candidate.get(text_field)), str(row.get(text_field)),
+                                            autojunk=False).ratio()
             if ratio > score:
                 best, score = candidate, ratio
         if best is not None and score >= 0.6:

@@ -229,7 +229,8 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
         return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
                          problems=previous.get("problems", []), unchanged=True,
                          report_count=previous.get("reports", 0))
-    return _run_changed(paths, out, max_pages, corrections, now, state, previous.get("ids", {}))
+    return _run_changed(paths, out, max_pages, corrections, now, state, previous.get("ids", {}),
+                        previous.get("unmatched", []))
 
 
 def _check_out(out: Path, paths: list[Path]) -> None:
@@ -261,7 +262,8 @@ def _output_hashes(out: Path) -> dict[str, str]:
             if p.is_file() and p.name != MANIFEST}
 
 
-def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_ids) -> RunResult:
+def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_ids,
+                 previous_unmatched) -> RunResult:
     from . import export, review
 
     result = process(paths, max_pages, cache_dir_for(out), previous_ids)
@@ -273,6 +275,11 @@ def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_
         return result
     documents = {r.report.report_id: export.document(r) for r in result.reports}
     result.changes = review.diff(export.previous_documents(out), documents)
+    # A correction that stopped matching (its sentence was edited) is a change to log too.
+    result.changes += [
+        review.Change(c.report_id, c.table, c.key, "correction unmatched", c.field, c.value, "")
+        for c in items if c.name() in set(result.unmatched) and c.name() not in set(previous_unmatched)
+    ]
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     extra = {
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),

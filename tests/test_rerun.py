@@ -52,7 +52,9 @@ def workspace(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / CAMBRIDGESHIRE.name).write_text(TEXT, encoding="utf-8")
-    return raw, tmp_path / "processed", tmp_path / "corrections.csv"
+    corrections = tmp_path / "corrections.csv"
+    corrections.write_text("report_id,table,key,field,value,reviewer,reason\n", encoding="utf-8")
+    return raw, tmp_path / "processed", corrections
 
 
 def _run(raw: Path, out: Path, corrections: Path, when: str = "2026-01-01T00:00:00"):
@@ -147,6 +149,23 @@ def test_corrections_are_applied_marked_and_survive_edits_elsewhere(workspace):
         assert any(s["key"] == target["key"] and s["label"] == "improvement" for s in doc["sentences"])
 
 
+def test_a_corrections_file_named_but_missing_is_a_usage_error(workspace, tmp_path):
+    raw, out, _ = workspace
+    result = CliRunner().invoke(main, ["run", str(raw), "--out", str(out), "--corrections", str(tmp_path / "typo.csv")])
+    assert result.exit_code == 2 and "typo.csv: no such file" in result.output
+    assert not out.exists()
+
+
+def test_a_long_sentence_edited_slightly_is_logged_as_edited(workspace):
+    raw, out, corrections = workspace
+    _run(raw, out, corrections)
+    old = "The constabulary works very well to prevent crime and anti-social behaviour and protects most victims well"
+    (raw / CAMBRIDGESHIRE.name).write_text(_edit(TEXT, (old, old.replace("works very well", "works well"))),
+                                           encoding="utf-8")
+    result = _run(raw, out, corrections, "2026-08-01T00:00:00")
+    assert [(c.table, c.change) for c in result.changes] == [("sentences", "edited")]
+
+
 def test_orphaned_correction_is_reported_by_name(workspace):
     raw, out, corrections = workspace
     _run(raw, out, corrections)
@@ -233,6 +252,7 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path, corpus):
     raw.mkdir()
     shutil.copy(CAMBRIDGESHIRE, raw)
     out = tmp_path / "processed"
+    (tmp_path / "none.csv").write_text("report_id,table,key,field,value,reviewer,reason\n", encoding="utf-8")
     command = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out),
                "--corrections", str(tmp_path / "none.csv")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -294,3 +314,33 @@ def test_a_corrected_grade_agrees_across_tables_and_is_logged_as_a_correction(wo
     log = _read(out, "changes.csv")
     latest = log[log["run_time"] == "2026-07-01T00:00:00Z"]
     assert sorted(latest["change"]) == ["grade corrected", "grade corrected", "overall_grade corrected"]
+
+
+def test_a_correction_that_stops_matching_is_logged(workspace):
+    raw, out, corrections = workspace
+    _run(raw, out, corrections)
+    target = _read(out, "sentences.csv").query("text == @EDITED_SENTENCE[0]").iloc[0]
+    _write_corrections(corrections, [{"report_id": target["report_id"], "table": "sentences", "key": target["key"],
+                                      "field": "label", "value": "improvement", "reviewer": "D", "reason": "r"}])
+    _run(raw, out, corrections, "2026-09-01T00:00:00")
+    (raw / CAMBRIDGESHIRE.name).write_text(_edit(TEXT, EDITED_SENTENCE), encoding="utf-8")
+    _run(raw, out, corrections, "2026-09-02T00:00:00")
+    log = _read(out, "changes.csv")
+    latest = log[log["run_time"] == "2026-09-02T00:00:00Z"]
+    # The edit orphans the correction, so the sentence is back to the classifier's label.
+    assert sorted(latest["change"]) == ["correction unmatched", "edited", "label changed"]
+    assert latest.set_index("change").loc["correction unmatched", "key"] == target["key"]
+
+
+def test_correcting_an_overall_grade_the_text_does_not_state(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "kent.txt").write_text("Kent PEEL 2016\n\nEffectiveness\n\nHow effective is the force at keeping people "
+                                  "safe and reducing crime?\n\nThe force works well with its partners.\n", "utf-8")
+    corrections = tmp_path / "corrections.csv"
+    _write_corrections(corrections, [{"report_id": "kent-2016-effectiveness", "table": "reports", "key": "",
+                                      "field": "overall_grade", "value": "good", "reviewer": "E", "reason": "r"}])
+    _run(raw, out, corrections)
+    (overall,) = _read(out, "grades.csv").query("scope == 'overall'").to_dict("records")
+    assert (overall["grade"], overall["text"], overall["corrected"]) == ("good", "", "grade")
+    assert _read(out, "reports.csv").iloc[0]["overall_grade"] == "good"
