@@ -53,7 +53,8 @@ _FURNITURE = re.compile(
 )
 
 
-_GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
+# "Read more about West MerciaThis is ...": a link glued to the prose after it.
+GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -91,7 +92,7 @@ def split_lines(text: str) -> list[Line]:
         body = raw.rstrip("\r\n")
         start = match.start()
         # "Read more about West MerciaThis is ...": a link glued to prose is not all furniture.
-        furniture = bool(_FURNITURE.match(body.strip())) and not _GLUED_LINK.match(body.strip())
+        furniture = bool(_FURNITURE.match(body.strip())) and not GLUED_LINK.match(body.strip())
         lines.append(Line(number, start, start + len(body), body, furniture))
     return lines
 

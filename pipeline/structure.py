@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import judgments
+from .ingest import GLUED_LINK
 from .model import (
     AreaForImprovement,
     Block,
@@ -45,7 +46,6 @@ _QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
 # List markers: "•" glued or spaced, "- " and "– " spaced ("-2%" is not a list item),
 # other glyphs of word processors, "o " before a capital, "1." and "(a)".
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·○■□➢►▶✓—]\s*|[*–-]\s+|o\s+(?=[A-Z‘“])|\(?(?:\d{1,2}|[a-h])[.)]\s+(?=\S))")
-_GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 _SECTION_HEADING = re.compile(
     r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
 )
@@ -104,7 +104,7 @@ def _trim(source: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _peel_year(raw: str, page_type: str) -> str:
+def _peel_year(raw: str) -> str:
     """Normalise a year as the inspectorate names PEEL years: 2015, 2018/19, 2021/22, 2023-25."""
     parts = re.split(r"\s*[/–-]\s*", raw.strip())
     first = parts[0]
@@ -183,7 +183,7 @@ def parse(source: SourceText) -> Report:
     force = _find_force(text, state.title_force)
     year = state.year
     if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(text)):
-        year = _peel_year(match["year"], "report")
+        year = _peel_year(match["year"])
     if force is None or not (state.title or state.last_updated or state.headline or state.questions
                              or state.line_grades or re.search(r"\bPEEL\b|\bHMIC(?:FRS)?\b|\bHMI\b|Inspector of Constabulary|\binspections?\b", text)):
         raise PipelineError(
@@ -233,7 +233,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         return
     start, end = _trim(text, line.start, line.end)
 
-    if glued := _GLUED_LINK.match(body):
+    if glued := GLUED_LINK.match(body):
         # "Read more about West MerciaThis is HMIC's ...": the link text is not prose.
         start += glued.end()
         body = text[start:end]
@@ -243,7 +243,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if state.title is None and (match := _PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
         state.title, state.title_force = key, match["force"]
-        state.year = _peel_year(match["year"], state.page_type or "")
+        state.year = _peel_year(match["year"])
         return
     if state.title is None and any(key == full for _, full in FORCES):
         _close(state)  # a force's landing page is titled with the force's name
@@ -591,7 +591,7 @@ def _read_items(report: Report, blocks) -> None:
         # A lead-in with no items after it (the text stops) stands for its recommendations.
         nonlocal pending_lead_in
         if pending_lead_in is not None:
-            rec.append(_recommendation(len(rec), pending_lead_in, None, concerns))
+            rec.append(_recommendation(len(rec), pending_lead_in, None))
             pending_lead_in = None
 
     # Where the walker put each block (before recommendations are moved out of a cause of
@@ -615,7 +615,7 @@ def _read_items(report: Report, blocks) -> None:
         if in_list and block.kind == "list_item" and block.section in ("cause_of_concern", "recommendation"):
             block.section = "recommendation"  # "To address this cause of concern, we recommend ...:" and its list
             pending_lead_in = None
-            rec.append(_recommendation(len(rec), block, lead_in, concerns))
+            rec.append(_recommendation(len(rec), block, lead_in))
             after_list, previous = True, block
             continue
         if in_list and block.section == "cause_of_concern":
@@ -650,7 +650,7 @@ def _read_items(report: Report, blocks) -> None:
                 after_list = in_list = False
             else:
                 pending_lead_in = None
-                rec.append(_recommendation(len(rec), block, lead_in, concerns))
+                rec.append(_recommendation(len(rec), block, lead_in))
         else:
             for match in judgments.sentences(block.text):
                 sentence = block.text[match[0]:match[1]]
@@ -680,7 +680,7 @@ def _restates(sentence: str, item: str) -> bool:
     return bool(words) and len(words & content_words(item)) >= 0.7 * len(words)
 
 
-def _recommendation(index: int, block: Block, lead_in: Block | None, concerns) -> Recommendation:
+def _recommendation(index: int, block: Block, lead_in: Block | None) -> Recommendation:
     return Recommendation(
         f"rec-{index + 1:02d}",
         block.question_number,
