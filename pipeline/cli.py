@@ -11,16 +11,42 @@ from . import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="peel-pipeline")
+@click.version_option(__version__, "-V", "--version", prog_name="peel-pipeline")
 def main() -> None:
     """Turn HMIC / HMICFRS PEEL inspection reports into CSV and JSON tables."""
+
+
+def _plural(count: int, thing: str) -> str:
+    return f"{count} {thing}{'' if count == 1 else 's'}"
+
+
+class _Progress:
+    """"12/1000 reports: raw/essex.txt" on one rewritten stderr line, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        if self.enabled and total > 1:
+            line = f"{done}/{total} reports: {path}"
+            click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+            self.shown = False
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("processed"),
-    show_default=True, help="Folder to write the tables and json/ into (replaced as a whole).",
+    show_default=True,
+    help="Folder to write the tables and json/ into: new, empty, or written by this pipeline before "
+         "(it is replaced as a whole; a folder holding other files is refused). A symbolic link is "
+         "written through to its target.",
 )
 @click.option(
     "--max-pages", type=click.IntRange(min=1), default=1000, show_default=True,
@@ -30,14 +56,19 @@ def main() -> None:
     "--corrections", type=click.Path(dir_okay=False, path_type=Path), default=Path("corrections.csv"),
     show_default=True, help="Reviewers' corrections to apply (see README). The default file is optional; a file named here must exist.",
 )
-def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -> None:
+@click.option("--wait", is_flag=True, help="If another run is writing OUT, wait for it instead of stopping.")
+@click.option("--quiet", "-q", is_flag=True, help="Say nothing but errors and warnings (no progress, no summary).")
+def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, wait: bool, quiet: bool) -> None:
     """Process report files into tables.
 
     PATHS are report files (.txt web-page text or .pdf) or folders of them; the
     default is raw/. Only reports whose text changed are processed again; what
-    changed is added to OUT/changes.csv. Each file that cannot be processed is named
-    on stderr with the reason, and the others are still written. Exit status: 0 when
-    every input was processed, 1 when any failed, 2 for usage errors.
+    changed is added to OUT/changes.csv. Reports that OUT holds from files not among
+    PATHS are kept as they were: a report is removed only when its file has left a
+    folder this run reads. Each file that cannot be processed is named on stderr with
+    the reason, and the others are still written (a file that was processed before
+    keeps its last results). Exit status: 0 when every input was processed, 1 when
+    any failed, 2 for usage errors.
     """
     from .model import PipelineError
     from .runner import run as run_pipeline
@@ -46,21 +77,37 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path) -
     if source is not click.core.ParameterSource.DEFAULT and not corrections.is_file():
         raise click.BadParameter(f"{corrections}: no such file", param_hint="--corrections")
 
+    progress = _Progress(not quiet)
     try:
-        result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections)
+        result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections, wait=wait,
+                              progress=progress)
     except PipelineError as exc:
+        progress.clear()
         raise click.ClickException(str(exc)) from None
+    finally:
+        progress.clear()
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
-    for problem in result.problems:
-        click.echo(f"warning: {problem}", err=True)
+    for warning in result.problems + result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for name in result.unmatched:
         click.echo(f"warning: {name} matches nothing; it is listed in {out}/unmatched_corrections.csv", err=True)
-    if result.unchanged:
-        click.echo(f"no changes: {result.report_count} report(s) in {out}/ are up to date", err=True)
+    if not quiet:
+        for note in result.skipped:
+            click.echo(f"note: {note}", err=True)
+    if quiet:
+        pass
+    elif result.unchanged:
+        click.echo(f"no changes: {_plural(result.report_count, 'report')} in {out}/ "
+                   f"{'is' if result.report_count == 1 else 'are'} up to date", err=True)
     elif result.reports:
-        reused = f" ({result.reused} of them unchanged since the last run, read from the cache)" if result.reused else ""
-        click.echo(f"wrote {len(result.reports)} report(s) to {out}/{reused}", err=True)
+        details = []
+        if result.reused:
+            details.append(f"{result.reused} unchanged since the last run, read from the cache")
+        if result.kept:
+            details.append(f"{result.kept} kept from the last run")
+        extra = f" ({'; '.join(details)})" if details else ""
+        click.echo(f"wrote {_plural(len(result.reports), 'report')} to {out}/{extra}", err=True)
         if result.changes:
             from .review import summary
 
@@ -134,6 +181,8 @@ def train() -> None:
     with train/config.cfg (fixed seed, so the same data gives the same model) and
     installs the best model into the package. Run `make evaluate` afterwards.
     """
+    if os.environ.get("NO_COLOR"):
+        os.environ.setdefault("ANSI_COLORS_DISABLED", "1")  # how spaCy's printer (wasabi) is told
     from .training import train as train_model
 
     path = train_model()

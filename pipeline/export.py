@@ -6,9 +6,11 @@ and swapped in whole, so a failed or killed run leaves the previous outputs inta
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, fields
@@ -88,52 +90,81 @@ def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
 
 
 def document(labelled: LabelledReport) -> dict:
-    """One report as a nested document: questions (and areas) hold their items."""
+    """One report as a nested document: questions (and areas) hold their items.
+
+    Each item appears once: under the question (same number and wording) it follows
+    in the text, so a text that repeats its questions does not repeat its items.
+    """
     report = labelled.report
     page_of = report.source.page_of
 
     def row(item) -> dict:
         return {**asdict(item), "page": page_of(item.char_start)}
 
-    def under(item, question) -> bool:
-        return item.question_number == question.number and item.question == question.question
-
     doc = {"report": report_row(labelled), "grades": [row(g) for g in report.grades], "questions": []}
     item_lists = ("areas_for_improvement", "causes_of_concern", "recommendations")
+    entries, starts = {}, {}  # (number, wording) -> the questions of that name, and where they start
     for question in report.questions:
-        entry = row(question)
-        for name in item_lists:
-            entry[name] = [row(i) for i in getattr(report, name) if under(i, question)]
+        entry = {**row(question), **{name: [] for name in item_lists}}
         doc["questions"].append(entry)
+        entries.setdefault((question.number, question.question), []).append(entry)
+        starts.setdefault((question.number, question.question), []).append(question.char_start)
     for name in item_lists:
-        # Items outside any question (summaries, prose causes of concern) stay at the top.
-        doc[name] = [row(i) for i in getattr(report, name) if not any(under(i, q) for q in report.questions)]
+        doc[name] = []  # items outside any question (summaries, prose causes of concern) stay at the top
+        for item in getattr(report, name):
+            same = entries.get((item.question_number, item.question))
+            if not same:
+                doc[name].append(row(item))
+                continue
+            # The last question of that name starting before the item, else the first.
+            index = max(bisect.bisect_right(starts[(item.question_number, item.question)], item.char_start) - 1, 0)
+            same[index][name].append(row(item))
     doc["sentences"] = [row(s) for s in labelled.sentences]
     return doc
 
 
-# A cell starting with one of these runs as a formula when a spreadsheet opens the CSV.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell, or a line within one, starting with one of these (after any spaces) runs as
+# a formula when a spreadsheet opens the CSV, or a tool that splits on line ends reads it.
+_FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n]))(?=[ \t]*[=+\-@]|[\t\r])")
 
 
 def _defuse(value):
-    """Spreadsheet safety: text that would start a formula gets a leading apostrophe.
+    """Spreadsheet safety: text whose cell or any line of it would start a formula gets an apostrophe.
 
     The JSON documents keep the exact text.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return _FORMULA_LINE.sub("'", value)
     return value
 
 
+def _cell(value) -> str:
+    """One CSV field: empty for null; quoted when it holds a comma, quote or any line end (CR too)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(frame: pd.DataFrame, guard: bool = True) -> str:
+    """``frame`` as CSV text, one row per line.
+
+    Written here rather than by ``DataFrame.to_csv``: the csv module leaves a field
+    holding a bare carriage return unquoted, which splits the row in every reader.
+    """
+    lines = [",".join(_cell(c) for c in frame.columns)]
+    columns = [frame[c].tolist() for c in frame.columns]
+    for values in zip(*columns):
+        lines.append(",".join(_cell(_defuse(v) if guard else v) for v in values))
+    return "\n".join(lines) + "\n"
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame = frame.copy()
-    for column in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
-            frame[column] = frame[column].map(_defuse)
     # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
     # backslashreplace: a file name that is not valid UTF-8 still writes, visibly.
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", errors="backslashreplace")
+    path.write_bytes(("\ufeff" + csv_text(frame)).encode("utf-8", errors="backslashreplace"))
 
 
 def previous_documents(out: Path) -> dict[str, dict]:
@@ -154,10 +185,7 @@ CHANGE_COLUMNS = ["run_time", "report_id", "table", "key", "change", "field", "o
 def changes_csv(previous: Path, changes: list, stamp: str) -> bytes:
     """The change log: the previous log with this run's changes appended."""
     rows = [{"run_time": stamp, **asdict(change)} for change in changes]
-    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    for column in frame.columns:
-        frame[column] = frame[column].map(_defuse)
-    new = frame.to_csv(index=False, lineterminator="\n", header=False)
+    new = csv_text(pd.DataFrame(rows, columns=CHANGE_COLUMNS)).split("\n", 1)[1]  # rows without the header
     old = ",".join(CHANGE_COLUMNS) + "\n"
     if previous.is_file():
         data = previous.read_bytes()
@@ -176,7 +204,7 @@ def unmatched_csv(corrections: list) -> bytes:
 
     frame = pd.DataFrame([{"line": c.line, **{k: getattr(c, k) for k in CORRECTION_COLUMNS}} for c in corrections],
                          columns=["line", *CORRECTION_COLUMNS])
-    return frame.to_csv(index=False, lineterminator="\n", encoding="utf-8-sig").encode("utf-8-sig")
+    return ("\ufeff" + csv_text(frame)).encode("utf-8", errors="backslashreplace")
 
 
 def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,

@@ -6,7 +6,7 @@ see in the CSV files, so they use the reports' own words.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 #: Grade codes of ../shared/LABELS.md, best first; ``not_graded`` last.
@@ -189,3 +189,35 @@ class LabelledReport:
 
     report: Report
     sentences: list[Sentence]
+
+
+# Results as data (the run's cache): plain JSON, never code, read back field by field.
+
+def dump(labelled: LabelledReport) -> dict:
+    """``labelled`` as JSON-ready data; ``load`` gives it back."""
+    data = asdict(labelled)
+    data["report"]["source"]["path"] = str(labelled.report.source.path)
+    return data
+
+
+def _make(cls, data: dict, **given):
+    """``cls`` from the fields of ``data`` it has; a missing required field raises TypeError."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names}, **given)
+
+
+def load(data: dict) -> LabelledReport:
+    """A ``LabelledReport`` from ``dump``'s data; raises (TypeError, KeyError, ...) on anything else."""
+    report, source = dict(data["report"]), dict(data["report"]["source"])
+    starts = source.pop("page_starts")
+    source = _make(SourceText, {k: v for k, v in source.items() if k not in ("path", "lines")},
+                   path=Path(source["path"]), lines=[_make(Line, line) for line in source["lines"]],
+                   page_starts=None if starts is None else [(int(a), int(b)) for a, b in starts])
+    lists = {"questions": Question, "grades": Grade, "areas_for_improvement": AreaForImprovement,
+             "causes_of_concern": CauseOfConcern, "recommendations": Recommendation, "blocks": Block}
+    rows = {name: [_make(cls, row) for row in report.pop(name)] for name, cls in lists.items()}
+    report.pop("source")
+    built = _make(Report, report, source=source, **rows)
+    if not isinstance(built.source.text, str) or not isinstance(built.report_id, str):
+        raise TypeError("not a cached report")
+    return LabelledReport(built, [_make(Sentence, s) for s in data["sentences"]])

@@ -2,27 +2,39 @@
 
 Runs are incremental. A report is processed once per version of the pipeline: its
 result is kept in a cache beside the output folder (``.processed-cache/`` for
-``processed/``), keyed by the SHA-256 of its bytes and the pipeline's version, so an
-unchanged report is read back, not processed again. When nothing at all has changed
-since the last run (the same inputs, corrections and pipeline), the run stops after
-hashing the inputs, before loading spaCy. Each run that changes anything appends
-what changed to ``changes.csv``; reviewers' corrections (``corrections.csv``) are
-applied on every run.
+``processed/``), keyed by the SHA-256 of its bytes and the pipeline's version (its
+code, model and the versions of the libraries it runs on), so an unchanged report is
+read back, not processed again. The cache is JSON data: whatever cannot be read back
+is processed again. When nothing at all has changed since the last run (the same
+inputs, corrections and pipeline), the run stops after hashing the inputs, before
+loading spaCy. Each run that changes anything appends what changed to
+``changes.csv``; reviewers' corrections (``corrections.csv``) are applied on every run.
+
+A run over some of the inputs updates those reports and keeps the others the output
+folder holds: a report goes only when its file has left a folder the run reads. A
+report whose file cannot be read this time keeps its previous results. One run at a
+time writes an output folder (a lock in the cache folder).
 """
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
-import pickle
+import stat
 import tempfile
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
-from .model import LabelledReport, PipelineError
+from .model import LabelledReport, PipelineError, dump, load
 from .vocabulary import slug
 
 DEFAULT_MAX_PAGES = 1000  # as pipeline.pdf, without importing it
@@ -32,7 +44,9 @@ SUPPORTED_SUFFIXES = (".txt", ".pdf")
 MANIFEST = ".manifest.json"
 CHANGES = "changes.csv"
 UNMATCHED = "unmatched_corrections.csv"
-
+LOCK = ".lock"
+#: The libraries whose versions a cached result depends on.
+LIBRARIES = ("spacy", "thinc", "numpy", "pdfplumber", "pdfminer.six", "pandas", "ftfy")
 
 @dataclass
 class RunResult:
@@ -41,52 +55,111 @@ class RunResult:
     changes: list = field(default_factory=list)  # review.Change
     unmatched: list[str] = field(default_factory=list)  # corrections that match nothing, by name
     problems: list[str] = field(default_factory=list)  # corrections that cannot be used
+    skipped: list[str] = field(default_factory=list)  # what folders hold that is not read, one line a folder
+    warnings: list[str] = field(default_factory=list)  # worth saying, but every input was processed
     unchanged: bool = False  # nothing to do: outputs already match the inputs
     report_count: int = 0
     reused: int = 0  # reports read back from the cache
+    kept: int = 0  # reports not in this run (or unreadable this time), kept from the last run
 
 
-def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Report files named by ``paths`` (files as given, folders searched), and errors."""
+def _kind(path: Path) -> str | None:
+    """What a path is, for a file that will not be read ("a FIFO"); None for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return "a symbolic link loop" if exc.errno == errno.ELOOP else "a dangling symbolic link"
+        return None if exc.errno == errno.ENOENT else f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _plural(count: int, thing: str, things: str | None = None) -> str:
+    return f"{count} {thing if count == 1 else things or thing + 's'}"
+
+
+def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Report files named by ``paths`` (files as given, folders searched), errors and what was skipped.
+
+    Only regular files are read: a FIFO or device would block, a link loop never ends.
+    """
     files: list[Path] = []
     errors: list[str] = []
+    skipped: list[str] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-            )
+        kind = _kind(path)
+        if kind == "a folder":
+            found, passed = [], Counter()
+            for entry in sorted(path.iterdir()):
+                what = _kind(entry)
+                if entry.name.startswith("."):
+                    continue
+                if what is None and entry.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append(entry)
+                elif what is None:
+                    passed[f"{entry.suffix.lower() or 'extension-less'} file"] += 1
+                else:
+                    passed[what.removeprefix("a ")] += 1
+            if passed:
+                listing = ", ".join(_plural(n, what, {"folder": "subfolders"}.get(what, what + "s"))
+                                    for what, n in sorted(passed.items()))
+                skipped.append(f"{path}: skipped {listing} (only {' and '.join(SUPPORTED_SUFFIXES)} files are read)")
             if not found:
                 errors.append(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
             files.extend(found)
-        elif path.exists():
+        elif kind is None and path.exists():
             files.append(path)
-        else:
+        elif kind is None:
             errors.append(f"{path}: no such file or folder")
-    return files, errors
+        else:
+            errors.append(f"{path}: {kind}, not a report file")
+    return files, errors, skipped
 
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """The package version plus a digest of its code and model: what a cached result depends on."""
+    """The package version plus a digest of its code, model and libraries: what a cached result depends on."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}=={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} missing".encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def _sha256(path: Path) -> str | None:
+    """Digest of a regular file's bytes; None when it cannot be read (or is no regular file)."""
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
+        # Non-blocking open: a FIFO put in place of a file must not hang the run.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError:
+            return None
+    return digest.hexdigest()
 
 
 def process_file(path: Path, max_pages: int | None = None) -> LabelledReport:
@@ -100,33 +173,75 @@ def cache_dir_for(out: Path) -> Path:
     return out.parent / f".{out.name}-cache"
 
 
-def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | None) -> tuple[LabelledReport, bool]:
+def _entry(cache: Path, sha: str, version: str | None = None) -> Path:
+    return cache / f"{sha}-{version or pipeline_version()}.json"
+
+
+def _read_entry(entry: Path) -> LabelledReport | None:
+    """A cached result, or None for anything that is not one (a cache miss, never an error)."""
+    try:
+        return load(json.loads(entry.read_bytes()))
+    except Exception:  # noqa: BLE001 - whatever is in the cache folder, it is only a miss
+        return None
+
+
+def _placed(labelled: LabelledReport, path: Path) -> LabelledReport:
+    source = labelled.report.source
+    source.path, source.source_file = path, path.name
+    return labelled
+
+
+def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | None,
+            warn: list[str] | None = None) -> tuple[LabelledReport, bool]:
     """The processed report, from the cache when this version has seen these bytes."""
-    entry = cache / f"{sha}-{pipeline_version()}.pickle" if cache and sha else None
-    if entry is not None and entry.is_file():
-        try:
-            labelled = pickle.loads(entry.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged cache entry is only a cache miss
-            labelled = None
-        if labelled is not None:
-            source = labelled.report.source
-            source.path, source.source_file = path, path.name
-            limit = max_pages or DEFAULT_MAX_PAGES
-            if source.page_count and source.page_count > limit:
-                raise PipelineError(f"{path}: {source.page_count} pages, over the limit of {limit} (--max-pages)")
-            return labelled, True
+    entry = _entry(cache, sha) if cache and sha else None
+    labelled = _read_entry(entry) if entry is not None and entry.is_file() else None
+    if labelled is not None:
+        source = _placed(labelled, path).report.source
+        limit = max_pages or DEFAULT_MAX_PAGES
+        if source.page_count and source.page_count > limit:
+            raise PipelineError(f"{path}: {source.page_count} pages, over the limit of {limit} (--max-pages)")
+        return labelled, True
     labelled = process_file(path, max_pages)
     if entry is not None:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(entry, pickle.dumps(labelled, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(entry, json.dumps(dump(labelled)).encode("ascii"))
+        except OSError as exc:  # the cache only saves time: the run goes on without it
+            if warn is not None and not warn:
+                warn.append(f"{cache}: cache not written ({exc.strerror}); the next run processes everything again")
     return labelled, False
+
+
+def _previous_result(path: Path, sha: str | None, cache: Path | None, max_pages: int | None) -> LabelledReport | None:
+    """What the last run made of the file ``path`` with bytes ``sha``, however it can be had back."""
+    if not sha:
+        return None
+    if cache is not None and _entry(cache, sha).is_file():
+        labelled = _read_entry(_entry(cache, sha))
+        if labelled is not None:
+            return _placed(labelled, path)
+    if _sha256(path) == sha:  # the same bytes are still there: process them with this version
+        try:
+            return _cached(path, sha, max_pages, cache)[0]
+        except Exception:  # noqa: BLE001 - fall back on an earlier version's result
+            pass
+    for entry in sorted(cache.glob(f"{sha}-*.json")) if cache is not None and cache.is_dir() else []:
+        labelled = _read_entry(entry)
+        if labelled is not None:
+            return _placed(labelled, path)
+    return None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
@@ -142,39 +257,101 @@ def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
     return candidate
 
 
-def process(paths: list[Path], max_pages: int | None = None, cache: Path | None = None,
-            previous_ids: dict[str, str] | None = None) -> RunResult:
+def _absolute(path: Path | str) -> str:
+    return os.path.abspath(path)
+
+
+def _covered(absolute: str, paths: list[Path]) -> bool:
+    """Whether a run over ``paths`` answers for the file at ``absolute``: in a named folder, or named and there.
+
+    A named file that is missing keeps its report: only leaving a folder removes one.
+    """
+    for path in paths:
+        named = _absolute(path)
+        if os.path.isdir(path) and absolute.startswith(named.rstrip(os.sep) + os.sep):
+            return True
+        if absolute == named and os.path.lexists(path):
+            return True
+    return False
+
+
+@dataclass
+class Plan:
+    """What a run reads: the files it was given and the reports it keeps from the last run."""
+
+    files: list[tuple[Path, str | None]]  # (file, sha) to read
+    kept: list[tuple[Path, str]]  # (file, sha at the last run) of reports not in this run
+    previous: dict[str, dict]  # absolute path -> {"path", "sha", "id"} of the last run's reports
+    errors: list[str]
+    skipped: list[str]
+
+
+def plan(paths: list[Path], previous: dict | None = None) -> Plan:
+    """The run over ``paths`` into an output folder whose manifest is ``previous``."""
+    files, errors, skipped = collect_inputs(paths)
+    last = (previous or {}).get("files") or {}
+    if not isinstance(last, dict):
+        last = {}
+    kept = [(Path(info["path"]), info["sha"]) for absolute, info in sorted(last.items())
+            if not _covered(absolute, paths) and isinstance(info, dict) and info.get("sha")]
+    return Plan([(p, _sha256(p)) for p in files], kept, last, errors, skipped)
+
+
+def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
+            previous_ids: dict[str, str] | None = None,
+            progress: Callable[[int, int, Path], None] | None = None) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on.
 
     ``previous_ids`` (file -> report id from the last run) keeps ids stable when two
-    files hold one report and files come or go.
+    files hold one report and files come or go. Given a ``Plan``, the reports it keeps
+    are read back from the last run, and a file that cannot be read this time keeps
+    its last results.
     """
     from .review import assign_keys
 
-    files, errors = collect_inputs(paths)
-    result = RunResult(errors=errors)
+    work = paths if isinstance(paths, Plan) else plan(paths)
+    result = RunResult(errors=list(work.errors), skipped=list(work.skipped))
     seen: dict[str, LabelledReport] = {}
     by_content: dict[str, Path] = {}
-    used = set()
     previous_ids = previous_ids or {}
     loaded: list[tuple[Path, LabelledReport]] = []
-    for path in files:
-        sha = _sha256(path)
+    warnings: list[str] = []
+    total = len(work.files)
+    for done, (path, sha) in enumerate(work.files, start=1):
+        if progress is not None:
+            progress(done, total, path)
         if sha is not None and sha in by_content:
             result.errors.append(f"{path}: same text as {by_content[sha]}; skipped")
             continue
         try:
-            labelled, reused = _cached(path, sha, max_pages, cache)
-        except PipelineError as exc:
-            result.errors.append(str(exc))
-            continue
+            labelled, reused = _cached(path, sha, max_pages, cache, warnings)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-            result.errors.append(f"{path}: could not be processed ({type(exc).__name__}: {exc}); please report this")
+            message = str(exc) if isinstance(exc, PipelineError) else \
+                f"{path}: could not be processed ({type(exc).__name__}: {exc}); please report this"
+            last = work.previous.get(_absolute(path))
+            earlier = _previous_result(path, last.get("sha"), cache, max_pages) if isinstance(last, dict) else None
+            if earlier is not None and earlier.report.source.sha256 not in by_content:
+                message += "; its results from the last run are kept"
+                loaded.append((path, earlier))
+                by_content[earlier.report.source.sha256] = path
+                result.kept += 1
+            result.errors.append(message)
             continue
         result.reused += reused
-        used.add(f"{sha}-{pipeline_version()}.pickle")
         by_content[labelled.report.source.sha256] = path
         loaded.append((path, labelled))
+    for path, sha in work.kept:
+        if sha in by_content:
+            continue  # the same text is in this run under another name
+        earlier = _previous_result(path, sha, cache, max_pages)
+        if earlier is None:
+            result.errors.append(f"{path}: not in this run, and its results from the last run cannot be read "
+                                 "back; run again over its file to keep it")
+            continue
+        by_content[sha] = path
+        loaded.append((path, earlier))
+        result.kept += 1
+    result.warnings += warnings
     # Files keep the id they had, where it still names the same report; then the others
     # take the report's id or, if taken, one with what their file name adds.
     for path, labelled in loaded:
@@ -195,42 +372,85 @@ def process(paths: list[Path], max_pages: int | None = None, cache: Path | None 
         assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
-    # A run over whole folders sees every report: results of texts no longer there go.
-    if cache is not None and cache.is_dir() and used and all(p.is_dir() for p in paths):
-        for entry in cache.glob("*.pickle"):
-            if entry.name not in used:
-                entry.unlink(missing_ok=True)
     return result
 
 
-def _state(paths: list[Path], max_pages: int | None, corrections: Path | None) -> dict:
+def _prune(cache: Path, reports: list[LabelledReport]) -> None:
+    """Drop cached results no report of the outputs needs: other texts, other versions of the same."""
+    if not cache.is_dir():
+        return
+    wanted = {r.report.source.sha256 for r in reports}
+    current = {name for name in (f"{sha}-{pipeline_version()}.json" for sha in wanted) if (cache / name).is_file()}
+    for entry in cache.glob("*.json"):
+        sha = entry.name.split("-", 1)[0]
+        if entry.name in current or (sha in wanted and not any(n.startswith(sha) for n in current)):
+            continue
+        entry.unlink(missing_ok=True)
+    for entry in cache.glob("*.pickle"):  # the format of earlier versions: never read, only removed
+        entry.unlink(missing_ok=True)
+
+
+def _state(work: Plan, max_pages: int | None, corrections: Path | None) -> dict:
     """What the outputs depend on: inputs, their bytes, corrections, settings and version."""
-    files, errors = collect_inputs(paths)
     return {
         "version": pipeline_version(),
-        "inputs": [[str(p), _sha256(p)] for p in files],
-        "missing": errors,
+        "inputs": sorted([_absolute(p), sha] for p, sha in work.files + work.kept),
+        "missing": work.errors,
         "corrections": _sha256(corrections) if corrections and corrections.is_file() else None,
         "max_pages": max_pages,
     }
 
 
+def output_folder(out: Path) -> Path:
+    """Where the outputs go: a symbolic link is written through to its target."""
+    out = Path(out)
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
+
+
+@contextmanager
+def output_lock(out: Path, wait: bool = False):
+    """Hold the output folder's lock for a run; another run gets a one-line error (or waits)."""
+    cache = cache_dir_for(out)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle = os.open(cache / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PipelineError(f"--out {out}: cannot write beside it in {cache.parent} ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise PipelineError(f"another run is writing {out}; try again when it has finished "
+                                "(or use --wait)") from None
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
 def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections: Path | None = None,
-        now: datetime | None = None) -> RunResult:
-    """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged."""
+        now: datetime | None = None, wait: bool = False,
+        progress: Callable[[int, int, Path], None] | None = None) -> RunResult:
+    """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged.
+
+    Reports ``out`` holds from files not among ``paths`` are kept as they were.
+    """
     from .atomic import recover
 
-    out = Path(out)
+    out = output_folder(out)
     _check_out(out, paths)
-    recover(out)
-    state = _state(paths, max_pages, corrections)
-    previous = _manifest(out)
-    if previous.get("state") == state and previous.get("outputs") == _output_hashes(out):
-        return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
-                         problems=previous.get("problems", []), unchanged=True,
-                         report_count=previous.get("reports", 0))
-    return _run_changed(paths, out, max_pages, corrections, now, state, previous.get("ids", {}),
-                        previous.get("unmatched", []))
+    with output_lock(out, wait):
+        recover(out)
+        _check_ours(out)
+        _check_writable(out)
+        previous = _manifest(out)
+        work = plan(paths, previous)
+        state = _state(work, max_pages, corrections)
+        if previous.get("state") == state and previous.get("outputs") == _output_hashes(out):
+            return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
+                             problems=previous.get("problems", []), skipped=work.skipped, unchanged=True,
+                             report_count=previous.get("reports", 0))
+        return _run_changed(work, out, max_pages, corrections, now, state, previous.get("ids", {}),
+                            previous.get("unmatched", []), progress)
 
 
 def _check_out(out: Path, paths: list[Path]) -> None:
@@ -240,6 +460,8 @@ def _check_out(out: Path, paths: list[Path]) -> None:
         raise PipelineError(f"--out {out}: the output folder is replaced as a whole; name a folder of its own")
     if any(resolved == p.resolve() or resolved in p.resolve().parents for p in paths if p.exists()):
         raise PipelineError(f"--out {out}: the output folder must not hold the input reports")
+    if out.exists() and not out.is_dir():
+        raise PipelineError(f"--out {out}: is a file, not a folder")
     parent = resolved.parent
     while not parent.exists():
         parent = parent.parent
@@ -247,11 +469,41 @@ def _check_out(out: Path, paths: list[Path]) -> None:
         raise PipelineError(f"--out {out}: {parent} is a file, not a folder")
 
 
+def _check_ours(out: Path) -> None:
+    """Refuse a folder holding anything this pipeline did not write: the run replaces it whole."""
+    if not out.is_dir():
+        return
+    present = sorted(str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir())
+    if not present:
+        return
+    manifest = _manifest(out)
+    if not manifest:
+        raise PipelineError(f"--out {out}: this folder holds files this pipeline did not write (no {MANIFEST}); "
+                            "name a new or empty folder, or one this pipeline wrote")
+    ours = set(manifest.get("outputs") or {}) | {MANIFEST}
+    foreign = [name for name in present if name not in ours]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise PipelineError(f"--out {out}: holds {shown}, not written by this pipeline; move "
+                            f"{'it' if len(foreign) == 1 else 'them'} out first (the folder is replaced as a whole)")
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before any work when the outputs could not be written."""
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent)).rmdir()
+    except OSError as exc:
+        raise PipelineError(f"--out {out}: cannot write in {parent} ({exc.strerror})") from None
+
+
 def _manifest(out: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST).read_text("utf-8"))
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def _output_hashes(out: Path) -> dict[str, str]:
@@ -262,16 +514,19 @@ def _output_hashes(out: Path) -> dict[str, str]:
             if p.is_file() and p.name != MANIFEST}
 
 
-def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_ids,
-                 previous_unmatched) -> RunResult:
+def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
+                 previous_unmatched, progress=None) -> RunResult:
     from . import export, review
 
-    result = process(paths, max_pages, cache_dir_for(out), previous_ids)
+    cache = cache_dir_for(out)
+    result = process(work, max_pages, cache, previous_ids, progress)
     result.report_count = len(result.reports)
     items, problems = review.read_corrections(corrections) if corrections else ([], [])
     result.problems = problems
     result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
-    if not result.reports:
+    if result.kept == len(result.reports) and {_absolute(r.report.source.path) for r in result.reports} == set(work.previous):
+        # No input of this run could be processed and none left: the outputs stay exactly as they are.
+        result.reports, result.report_count = [], 0
         return result
     documents = {r.report.report_id: export.document(r) for r in result.reports}
     result.changes = review.diff(export.previous_documents(out), documents)
@@ -285,13 +540,16 @@ def _run_changed(paths, out: Path, max_pages, corrections, now, state, previous_
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
         UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
     }
+    files = {_absolute(r.report.source.path): {"path": str(r.report.source.path), "sha": r.report.source.sha256,
+                                                "id": r.report.report_id} for r in result.reports}
 
     def manifest(outputs: dict[str, str]) -> bytes:
         # ASCII escapes: file names that are not valid UTF-8 still write.
         return (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
                             "problems": problems, "reports": len(result.reports),
                             "ids": {str(r.report.source.path): r.report.report_id for r in result.reports},
-                            "outputs": outputs}, indent=1) + "\n").encode("ascii")
+                            "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 
     export.write(result.reports, out, extra, documents, manifest=(MANIFEST, manifest))
+    _prune(cache, result.reports)
     return result

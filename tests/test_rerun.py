@@ -106,15 +106,22 @@ def test_change_log_names_exactly_the_changes(workspace):
 
 
 def test_reports_added_and_removed_are_logged(workspace, tmp_path):
+    """A run over another folder adds its reports and keeps the others; a file leaving its folder removes one."""
     raw, out, corrections = workspace
     _run(raw, out, corrections)
     other = tmp_path / "raw2"
     other.mkdir()
     (other / "dorset.txt").write_text(TEXT.replace("Cambridgeshire", "Dorset"), encoding="utf-8")
-    _run(other, out, corrections)
+    result = _run(other, out, corrections)
+    assert (len(result.reports), result.kept) == (2, 1)
     log = _read(out, "changes.csv").iloc[1:]
-    assert sorted(zip(log["report_id"], log["change"])) == [
-        ("cambridgeshire-2015-effectiveness", "report removed"), ("dorset-2015-effectiveness", "report added")]
+    assert list(zip(log["report_id"], log["change"])) == [("dorset-2015-effectiveness", "report added")]
+    (raw / CAMBRIDGESHIRE.name).unlink()
+    (raw / "notes.md").write_text("not a report", encoding="utf-8")
+    _run(raw, out, corrections)
+    log = _read(out, "changes.csv").iloc[2:]
+    assert list(zip(log["report_id"], log["change"])) == [("cambridgeshire-2015-effectiveness", "report removed")]
+    assert list(_read(out, "reports.csv")["report_id"]) == ["dorset-2015-effectiveness"]
 
 
 def _write_corrections(path: Path, rows: list[dict]) -> None:
