@@ -10,13 +10,16 @@ model; the others are training data. The trained model is copied into the packag
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.tokens import DocBin
+from thinc.api import Optimizer, registry
 
 from .model import LABELS
 from .vocabulary import FORCES, slug
@@ -85,6 +88,44 @@ def write_docbins(out: Path) -> dict[str, int]:
         docs.to_disk(out / f"{part}.spacy")
         sizes[part] = len(docs)
     return sizes
+
+
+class _BlasFreeClipping(Optimizer):
+    """thinc's optimizer, clipping the gradient by a norm that BLAS does not compute."""
+
+    __slots__ = ("clip_threshold",)
+
+    def __call__(self, key, weights, gradient, *, lr_scale: float = 1.0):
+        if self.clip_threshold and len(gradient) >= 1:
+            # Squares of float32 are exact in float64 and numpy's pairwise sum has one
+            # order of additions on every CPU; BLAS's dot product (numpy.linalg.norm)
+            # does not, so each OpenBLAS kernel trained a slightly different model.
+            norm = math.sqrt(numpy.square(gradient, dtype=numpy.float64).sum())
+            if norm >= self.clip_threshold:
+                gradient *= self.clip_threshold / norm
+        return super().__call__(key, weights, gradient, lr_scale=lr_scale)
+
+
+@registry.optimizers("peel.Adam.v1")
+def adam(
+    learn_rate: float = 0.001,
+    *,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-08,
+    L2: float = 0.0,
+    grad_clip: float = 1.0,
+    use_averages: bool = True,
+) -> Optimizer:
+    """thinc's ``Adam.v1`` (AdamW-style weight decay ``L2``) with the same gradient
+    clipping, computed without BLAS: the OpenBLAS kernel numpy picks for the CPU no
+    longer changes the trained model."""
+    optimizer = _BlasFreeClipping(
+        learn_rate, beta1=beta1, beta2=beta2, eps=eps, L2=L2, L2_is_weight_decay=True,
+        grad_clip=0.0, use_averages=use_averages,
+    )
+    optimizer.clip_threshold = grad_clip
+    return optimizer
 
 
 def train(work: Path | None = None, model_dir: Path = MODEL_DIR) -> Path:
