@@ -12,6 +12,7 @@ import csv
 import difflib
 import hashlib
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,39 +79,136 @@ class Correction:
         return f"correction on line {self.line} ({self.report_id}, {self.table} {self.key}, {self.field})"
 
 
+_REQUIRED = CORRECTION_COLUMNS[:5]
+_DELIMITERS = (",", ";", "\t")  # comma; semicolon (Excel in many locales); tab (Excel's "Unicode text", TSV)
+_WHOLE_NUMBER = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also accepts "²", which int() refuses
+
+
+def _decode_corrections(data: bytes, path: Path) -> str:
+    """The text of a corrections file as spreadsheets save it, or one line saying why not.
+
+    UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a BOM (Excel's "Unicode text"),
+    else Windows-1252 (Excel's "CSV"), as report texts are read.
+    """
+    if not data.strip():
+        raise PipelineError(f"{path}: the file is empty: it needs at least its header row "
+                            f"({','.join(CORRECTION_COLUMNS)})")
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise PipelineError(f"{path}: cannot decode as {encoding.upper()} (byte {exc.start}), "
+                                    "though it starts with that byte-order mark") from None
+    if b"\x00" in data:
+        raise PipelineError(f"{path}: not text (it contains NUL bytes): save it as CSV (UTF-8), "
+                            "or as Unicode text with its byte-order mark")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{path}: cannot decode as UTF-8, UTF-16 with a byte-order mark or Windows-1252 "
+                            f"(byte {exc.start}); save it as CSV (UTF-8)") from None
+
+
+def _column(name: str) -> str:
+    """A header cell as a column name: "Report ID" and " report_id" are report_id."""
+    return "_".join(name.replace("\ufeff", "").strip().lower().replace("-", " ").split())
+
+
+def _header_row(text: str, delimiter: str) -> tuple[list[str], int]:
+    """The first non-blank row split on ``delimiter``, and the number of its last line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            return row, reader.line_num
+    return [], reader.line_num
+
+
 def read_corrections(path: Path) -> tuple[list[Correction], list[str]]:
-    """Corrections from ``path`` and one problem line per row that cannot be used."""
+    """Corrections from ``path`` and one problem line per row that cannot be used.
+
+    Reads the file as spreadsheets save it (see ``_decode_corrections``), separated by
+    commas, semicolons or tabs: the delimiter is the one that splits the header into the
+    known columns (or the one an Excel ``sep=`` first line names). A file that still cannot
+    be read raises PipelineError with one line naming the cause.
+    """
     if not path.is_file():
         return [], []
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PipelineError(f"{path}: cannot read corrections ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CORRECTION_COLUMNS[:5] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PipelineError(f"{path}: corrections need the columns {', '.join(CORRECTION_COLUMNS)}; "
-                            f"missing {', '.join(missing)}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"{path}: cannot read corrections ({exc.strerror or exc})") from None
+    text = _decode_corrections(data, path)
+    skipped = 0
+    hint = re.match(r"[ \t]*sep=(.)[ \t]*(\r\n|\r|\n)", text)  # Excel's "sep=;" first line
+    if hint and hint.group(1) in _DELIMITERS:
+        text, skipped, candidates = text[hint.end():], 1, (hint.group(1),)
+    else:
+        candidates = _DELIMITERS
+    try:
+        headers = {d: _header_row(text, d) for d in candidates}
+    except csv.Error as exc:
+        raise PipelineError(f"{path}: line {skipped + 1}: cannot read the header ({exc})") from None
+    found = {d: [_column(c) for c in row] for d, (row, _) in headers.items()}
+    delimiter = next((d for d in candidates if all(c in found[d] for c in _REQUIRED)), None)
+    if delimiter is None:
+        best = max(candidates, key=lambda d: sum(c in found[d] for c in _REQUIRED))
+        missing = [c for c in _REQUIRED if c not in found[best]]
+        header_line = next((line for line in text.splitlines() if line.strip()), "")
+        first = skipped + 1 + next((i for i, line in enumerate(text.splitlines()) if line.strip()), 0)
+        why = "" if len(missing) == len(_REQUIRED) else f"; missing {', '.join(missing)}"
+        raise PipelineError(f"{path}: line {first}: the header must name the columns {', '.join(_REQUIRED)}"
+                            f"{why} (found: {header_line[:120]!r})")
+    names, header_end = headers[delimiter][0], headers[delimiter][1]
+    columns = [_column(c) for c in names]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     corrections, problems = [], []
-    for number, row in enumerate(reader, start=2):
-        values = {k: (row.get(k) or "").strip() for k in CORRECTION_COLUMNS}
-        if not any(values.values()):
-            continue
-        correction = Correction(number, **values)
-        allowed = CORRECTABLE.get(correction.table)
-        if allowed is None:
-            problems.append(f"{path}: line {number}: table {correction.table!r} is not one of {', '.join(CORRECTABLE)}")
-        elif correction.field not in allowed:
-            problems.append(f"{path}: line {number}: {correction.table} field {correction.field!r} cannot be "
-                            f"corrected (one of {', '.join(allowed)})")
-        elif isinstance(allowed[correction.field], tuple) and correction.value not in allowed[correction.field]:
-            problems.append(f"{path}: line {number}: {correction.value!r} is not one of "
-                            f"{', '.join(allowed[correction.field])}")
-        elif allowed[correction.field] is int and not correction.value.isdigit():
-            problems.append(f"{path}: line {number}: {correction.field} must be a whole number")
-        else:
-            corrections.append(correction)
+    last = 0
+    try:
+        for row in reader:
+            number, last = skipped + last + 1, reader.line_num  # the row's first line in the file
+            if reader.line_num <= header_end or not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns) and columns[-1] == "reason":
+                # Cells past the last column: trailing empty cells (Excel), or a reason
+                # holding an unquoted delimiter, which stays the reason's.
+                extra = row[len(columns) - 1:]
+                while len(extra) > 1 and not extra[-1].strip():
+                    extra.pop()
+                row = row[:len(columns) - 1] + [delimiter.join(extra)]
+            cells = dict(zip(columns, row))
+            values = {k: (cells.get(k) or "").strip() for k in CORRECTION_COLUMNS}
+            if not any(values.values()):
+                continue
+            correction = Correction(number, **values)
+            problem = _problem(correction)
+            if problem:
+                problems.append(f"{path}: line {number}: {problem}")
+            else:
+                corrections.append(correction)
+    except csv.Error as exc:
+        raise PipelineError(f"{path}: line {skipped + reader.line_num}: cannot read the row ({exc})") from None
     return corrections, problems
+
+
+def _problem(correction: Correction) -> str | None:
+    """Why a correction cannot be used, or None."""
+    allowed = CORRECTABLE.get(correction.table)
+    if allowed is None:
+        return f"table {correction.table!r} is not one of {', '.join(CORRECTABLE)}"
+    if correction.field not in allowed:
+        return f"{correction.table} field {correction.field!r} cannot be corrected (one of {', '.join(allowed)})"
+    kind = allowed[correction.field]
+    if isinstance(kind, tuple) and correction.value not in kind:
+        return f"{correction.value!r} is not one of {', '.join(kind)}"
+    if kind is int and not _WHOLE_NUMBER.fullmatch(correction.value):
+        return f"{correction.field} must be a whole number"
+    return None
 
 
 def apply_corrections(reports: list[LabelledReport], corrections: list[Correction]) -> list[Correction]:
