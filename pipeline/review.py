@@ -284,6 +284,8 @@ def _rows_of(doc: dict, table: str) -> list[dict]:
     return rows
 
 
+#: Most (new row, removed row) pairs compared to find edited rows, per report and table.
+MAX_PAIRINGS = 40_000
 _TEXT_FIELD = {"sentences": "text", "grades": "subject", "questions": "question"}
 _WATCHED = {"sentences": "label", "grades": "grade", "questions": "grade"}
 
@@ -347,15 +349,21 @@ def _diff_rows(report_id: str, table: str, old: list[dict], new: list[dict]) -> 
                                   str(a.get(watched) or ""), str(b.get(watched) or "")))
     gone = [r for r in old if r["key"] not in new_by_key]
     came = [r for r in new if r["key"] not in old_by_key]
-    # An edited row has a new key: pair it with the removed row it most resembles.
-    for row in list(came):
-        best, score = None, 0.0
+    # An edited row has a new key: pair it with the removed row it most resembles. Each
+    # pair costs a text comparison, so a report rewritten wholesale is logged as rows
+    # removed and added instead of comparing every new row with every old one.
+    for row in list(came) if len(came) * len(gone) <= MAX_PAIRINGS else []:
+        best, score = None, 0.6 - 1e-9  # at least 0.6 alike to count as the same row edited
         for candidate in gone:
-            ratio = difflib.SequenceMatcher(None, str(candidate.get(text_field)), str(row.get(text_field)),
-                                            autojunk=False).ratio()
+            matcher = difflib.SequenceMatcher(None, str(candidate.get(text_field)), str(row.get(text_field)),
+                                              autojunk=False)
+            # The quick upper bounds skip the full comparison where it cannot win.
+            if matcher.real_quick_ratio() <= score or matcher.quick_ratio() <= score:
+                continue
+            ratio = matcher.ratio()
             if ratio > score:
                 best, score = candidate, ratio
-        if best is not None and score >= 0.6:
+        if best is not None:
             gone.remove(best)
             came.remove(row)
             changes.append(Change(report_id, table, row["key"], "edited", text_field,
@@ -374,9 +382,15 @@ _SINGULAR = {"sentences": "sentence", "grades": "grade", "areas_for_improvement"
 
 def summary(changes: list[Change]) -> str:
     """One line: how many of each kind of change ("1 grade changed, 2 sentences edited")."""
-    def what(change: Change) -> str:
+    def what(change: Change) -> tuple[str, str]:
         thing = _SINGULAR.get(change.table, change.table)
-        return change.change if change.change.startswith(thing.split()[0]) else f"{thing} {change.change}"
+        rest = change.change.removeprefix(thing.split()[0]).strip()
+        return thing, rest
+
+    def plural(thing: str) -> str:  # "area for improvement" -> "areas for improvement"
+        head, _, tail = thing.partition(" ")
+        return " ".join(filter(None, [head + "s", tail]))
 
     counts = Counter(what(c) for c in changes)
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return ", ".join(f"{n} {thing if n == 1 else plural(thing)} {rest}"
+                     for (thing, rest), n in sorted(counts.items()))

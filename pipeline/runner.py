@@ -109,9 +109,9 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
                 elif what is None:
                     passed[f"{entry.suffix.lower() or 'extension-less'} file"] += 1
                 else:
-                    passed[what.removeprefix("a ")] += 1
+                    passed[{"a folder": "subfolder"}.get(what, what.removeprefix("a "))] += 1
             if passed:
-                listing = ", ".join(_plural(n, what, {"folder": "subfolders"}.get(what, what + "s"))
+                listing = ", ".join(_plural(n, what, what.replace(" (", "s (") if " (" in what else what + "s")
                                     for what, n in sorted(passed.items()))
                 skipped.append(f"{path}: skipped {listing} (only {' and '.join(SUPPORTED_SUFFIXES)} files are read)")
             if not found:
@@ -438,6 +438,7 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
 
     out = output_folder(out)
     _check_out(out, paths)
+    _check_ours(out)  # before making anything beside it; again once the folder is ours to change
     with output_lock(out, wait):
         recover(out)
         _check_ours(out)
