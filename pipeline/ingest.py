@@ -1,13 +1,18 @@
 """Ingest: read a report file into decoded text with line offsets.
 
 Offsets everywhere in the pipeline index ``SourceText.text``: the file decoded as
-UTF-8 (a BOM dropped) or, failing that, Windows-1252. Line ends are kept as they are
-so that offsets stay true to the file.
+UTF-8 (a BOM dropped), a stray byte that is not UTF-8 read as Windows-1252, or the
+whole file as Windows-1252 when it is mostly not UTF-8; mojibake the bytes already
+held ("HMICâ€™s") is repaired with ftfy while decoding, so offsets index the repaired
+text. ``SourceText.encoding`` says which of these happened. Line ends are kept as
+they are so that offsets stay true to the file.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import threading
 from pathlib import Path
 
 from .model import Line, PipelineError, SourceText
@@ -58,28 +63,117 @@ GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode report bytes, returning ``(text, encoding)`` or raising PipelineError."""
+    """Decode report bytes, returning ``(text, encoding)`` or raising PipelineError.
+
+    ``encoding`` is "utf-8", "cp1252" or, when only some bytes are not UTF-8 or
+    mojibake was repaired, "utf-8 (3 bytes read as Windows-1252)",
+    "utf-8 (mojibake repaired)" and the like.
+    """
     if not data.strip():
         raise PipelineError(f"{name}: file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PipelineError(f"{name}: UTF-16 text is not supported; save the file as UTF-8")
+    if unicode := _utf16_or_32(data):
+        raise PipelineError(f"{name}: {unicode} text is not supported; save the file as UTF-8")
     if b"\x00" in data:
         raise PipelineError(f"{name}: binary file (contains NUL bytes), not report text")
+    notes = []
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError as exc:
-            raise PipelineError(
-                f"{name}: cannot decode as UTF-8 or Windows-1252 (byte {exc.start})"
-            ) from None
+        text, stray = _utf8_reading_stray_bytes_as_cp1252(data, name)
+        non_ascii = sum(1 for ch in text if ord(ch) > 127)
+        if stray > non_ascii - stray:
+            # Mostly not UTF-8: a Windows-1252 file (whose few UTF-8-like pairs are cp1252 too).
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError as exc:
+                raise PipelineError(
+                    f"{name}: cannot decode as UTF-8 or Windows-1252 (byte {exc.start})") from None
+        else:
+            encoding = "utf-8"
+            notes.append(f"{stray} byte{'s' if stray != 1 else ''} read as Windows-1252")
+    repaired = _repair_mojibake(text)
+    if repaired != text:
+        text = repaired
+        notes.append("mojibake repaired")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
         raise PipelineError(f"{name}: binary file ({controls} control characters), not report text")
     if not text.strip():
         raise PipelineError(f"{name}: file is empty")
-    return text, encoding
+    return text, f"{encoding} ({'; '.join(notes)})" if notes else encoding
+
+
+def _utf16_or_32(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes are that (by byte-order mark or NUL pattern)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4096]
+    if b"\x00" not in head:
+        return None
+    # Latin text in UTF-16 has a NUL in every other byte; in UTF-32, three bytes in four.
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(head) // width * width
+        if usable < 2 * width:
+            continue
+        shares = [head[k:usable:width].count(0) / (usable // width) for k in range(width)]
+        text_bytes = [share for share in shares if share <= 0.1]
+        if len(text_bytes) == 1 and all(share >= 0.9 for share in shares if share > 0.1):
+            return name
+    return None
+
+
+_STRAY = threading.local()
+
+
+def _read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Error handler: the bytes that are not UTF-8 read as Windows-1252, and counted."""
+    chars = []
+    for at in range(error.start, error.end):
+        try:
+            chars.append(error.object[at:at + 1].decode("cp1252"))
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+            raise UnicodeDecodeError("cp1252", error.object, at, at + 1, "undefined in Windows-1252") from None
+    _STRAY.count += len(chars)
+    return "".join(chars), error.end
+
+
+codecs.register_error("peel-cp1252", _read_as_cp1252)
+
+
+def _utf8_reading_stray_bytes_as_cp1252(data: bytes, name: str) -> tuple[str, int]:
+    """``data`` as UTF-8 with each byte that is not UTF-8 read as Windows-1252, and their number."""
+    _STRAY.count = 0
+    try:
+        text = data.decode("utf-8-sig", errors="peel-cp1252")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{name}: cannot decode as UTF-8 or Windows-1252 (byte {exc.start})") from None
+    return text, _STRAY.count
+
+
+# Characters mojibake is made of: UTF-8 lead bytes read as Windows-1252 or Latin-1
+# ("Ã", "â", "Â"), and C1 controls. Text without them needs no repair.
+_MOJIBAKE_SIGN = re.compile("[\x80-\x9f\xc2-\xf4]")
+
+
+def _repair_mojibake(text: str) -> str:
+    """``text`` with mojibake ("HMICâ€™s") repaired by ftfy, and nothing else changed.
+
+    Only ftfy's encoding repairs are used: line ends, quotes, ligatures, widths, HTML
+    entities, control characters and Unicode normalisation stay as the file has them.
+    """
+    if not _MOJIBAKE_SIGN.search(text):
+        return text
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
+        replace_lossy_sequences=True, decode_inconsistent_utf8=True, fix_c1_controls=True,
+        fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
+    )
+    return ftfy.fix_text(text, config)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -97,13 +191,23 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def read_text(path: Path) -> SourceText:
-    """Read a ``.txt`` report from ``path``."""
+def read_text(path: Path, max_pages: int | None = None, warnings: list[str] | None = None) -> SourceText:
+    """Read a ``.txt`` report from ``path`` (a PDF saved as ``.txt`` is read as the PDF it is).
+
+    A decoding the file needed beyond plain UTF-8 is added to ``warnings`` as one line.
+    """
     name = str(path)
     if not path.exists():
         raise PipelineError(f"{name}: no such file")
     if not path.is_file():
         raise PipelineError(f"{name}: not a regular file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(5)
+    except OSError as exc:
+        raise PipelineError(f"{name}: cannot read ({exc.strerror})") from None
+    if head == b"%PDF-":
+        return _read_pdf(path, max_pages, warnings)
     if path.stat().st_size > MAX_BYTES:
         raise PipelineError(f"{name}: file is larger than {MAX_BYTES // 1_000_000} MB, not a report page")
     try:
@@ -111,9 +215,16 @@ def read_text(path: Path) -> SourceText:
     except OSError as exc:
         raise PipelineError(f"{name}: cannot read ({exc.strerror})") from None
     text, encoding = decode(data, name)
+    if _is_html(text):
+        raise PipelineError(
+            f"{name}: this is a saved web page's HTML source, not its text; HTML input is not supported yet: "
+            "save the page as text (the browser's Save Page As, format \"Text\") or copy its text into a .txt file"
+        )
     longest = max((len(line) for line in text.splitlines()), default=0)
     if longest > MAX_LINE:
         raise PipelineError(f"{name}: a line of {longest:,} characters; not report text (paragraphs are far shorter)")
+    if encoding not in ("utf-8", "cp1252") and warnings is not None:
+        warnings.append(f"{name}: decoded as {encoding}")
     return SourceText(
         path=path,
         source_file=path.name,
@@ -124,13 +235,37 @@ def read_text(path: Path) -> SourceText:
     )
 
 
-def read(path: Path, max_pages: int | None = None) -> SourceText:
-    """Read a report file: ``.txt`` (web-page text) or ``.pdf``."""
+# A web page's source rather than its text: a doctype or <html> first, or markup throughout.
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|title|meta|link|script|style|div|span|p|a|br|hr|ul|ol|li|h[1-6]|table|tr|td|th|"
+    r"section|article|nav|header|footer|main|strong|em|b|i|img|form|input|button)\b[^<>]{0,2000}>",
+    re.IGNORECASE,
+)
+
+
+def _is_html(text: str) -> bool:
+    if _HTML_START.match(text[:10_000]):
+        return True
+    tags = _HTML_TAG.findall(text[:200_000])
+    return len(tags) >= 5 or (len(tags) >= 2 and text.lstrip().startswith("<"))
+
+
+def _read_pdf(path: Path, max_pages: int | None, warnings: list[str] | None) -> SourceText:
+    from .pdf import DEFAULT_MAX_PAGES, read_pdf
+
+    return read_pdf(path, max_pages or DEFAULT_MAX_PAGES, warnings)
+
+
+def read(path: Path, max_pages: int | None = None, warnings: list[str] | None = None) -> SourceText:
+    """Read a report file: ``.txt`` (web-page text) or ``.pdf``.
+
+    Warnings (a decoding that needed repair, the PDF reader's complaints) are added to
+    ``warnings`` when given, one line each naming the file; the file is still read.
+    """
     suffix = path.suffix.lower()
     if suffix in (".txt", ".text", ""):
-        return read_text(path)
+        return read_text(path, max_pages, warnings)
     if suffix == ".pdf":
-        from .pdf import DEFAULT_MAX_PAGES, read_pdf
-
-        return read_pdf(path, max_pages or DEFAULT_MAX_PAGES)
+        return _read_pdf(path, max_pages, warnings)
     raise PipelineError(f"{path}: unsupported file type {suffix!r} (expected .txt or .pdf)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import FORCES, grade_code
+from .vocabulary import FORCES, forces_named, grade_code
 
 _G = r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requiring\s+improvement|not\s+yet\s+graded)"
 _ADVERBS = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
@@ -221,10 +221,12 @@ def _tail_judgments(first_grade: str, tail: str, modern: bool) -> list[tuple[str
     return out
 
 
-def find(text: str, modern: bool = False) -> tuple[list[Judgment], list[Comparison]]:
+def find(text: str, modern: bool = False, force: str | None = None) -> tuple[list[Judgment], list[Comparison]]:
     """Judgments and comparisons in a block of prose ``text`` (offsets into it).
 
-    ``modern`` allows the 2021-on grade ``adequate``.
+    ``modern`` allows the 2021-on grade ``adequate``. ``force`` is the report's force
+    (short name): a sentence that names other forces and not this one ("Essex Police
+    was judged to be inadequate at ...") states no judgment of this report.
     """
     judgments: list[Judgment] = []
     comparisons: list[Comparison] = []
@@ -232,6 +234,8 @@ def find(text: str, modern: bool = False) -> tuple[list[Judgment], list[Comparis
     text = _QUOTED_GRADE.sub(lambda m: " " + m.group(1) + " ", text)
     for start, end in sentences(text):
         sentence = text[start:end]
+        if force is not None and (named := forces_named(sentence)) and force not in named:
+            continue  # about another force
         found = _sentence_judgments(sentence.strip(), modern)
         if marker := _COMPARISON.search(sentence):
             # A comparison grades the past; only what comes before it grades the present.

@@ -7,12 +7,17 @@ running headers and footers, page numbers, the contents page, footnotes and thei
 markers; words hyphenated at a line end are joined again, and a paragraph that runs
 across a page break becomes one paragraph. ``SourceText.page_starts`` records where
 each page's text begins, so every offset can be traced to its page.
+
+The PDF reader's (pdfminer's) own warnings never reach stderr unnamed: they are
+gathered while one file is read and become one line naming the file.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,8 +180,62 @@ def _rejoin(before: str, after: str, vocabulary: _Vocabulary) -> tuple[str, int]
     return f"{before} {after}", len(before) + 1
 
 
-def read_pdf(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> SourceText:
-    """Read a PDF report into text with offsets and the page each offset is on."""
+def read_pdf(path: Path, max_pages: int = DEFAULT_MAX_PAGES, warnings: list[str] | None = None) -> SourceText:
+    """Read a PDF report into text with offsets and the page each offset is on.
+
+    What the PDF reader warned about while reading is added to ``warnings`` as one
+    line naming the file (and to the error, when the file cannot be read).
+    """
+    with _reader_warnings() as complaints:
+        try:
+            source = _read_pdf(path, max_pages)
+        except PipelineError as exc:
+            if complaints.count:
+                raise PipelineError(f"{exc}; the PDF reader also warned: {complaints.first}") from None
+            raise
+    if complaints.count and warnings is not None:
+        times = f"{complaints.count} times" if complaints.count > 1 else "once"
+        warnings.append(f"{path}: the PDF reader warned {times} while reading it (first: {complaints.first})")
+    return source
+
+
+class _Complaints(logging.Handler):
+    """Counts the warnings a logger gives and keeps the first, as one short line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if not self.first:
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a malformed log call is still a warning
+                message = str(record.msg)
+            message = " ".join(message.split())
+            self.first = message if len(message) <= 160 else message[:157] + "..."
+
+
+@contextmanager
+def _reader_warnings():
+    """While reading one file: pdfminer's and pdfplumber's warnings gathered, not printed."""
+    handler = _Complaints()
+    loggers = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    saved = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield handler
+    finally:
+        for logger, propagate in zip(loggers, saved):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+def _read_pdf(path: Path, max_pages: int) -> SourceText:
     if not path.exists():
         raise PipelineError(f"{path}: no such file")
     data = path.read_bytes()
@@ -189,6 +248,8 @@ def read_pdf(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> SourceText:
             count = len(pdf.pages)
         except Exception as exc:  # noqa: BLE001 - a damaged page tree
             raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+        if count == 0:
+            raise PipelineError(f"{path}: the PDF has no pages")
         if count > max_pages:
             raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
         for number, page in enumerate(pdf.pages, start=1):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from . import judgments
 from .ingest import GLUED_LINK
@@ -51,6 +52,13 @@ _SECTION_HEADING = re.compile(
 )
 _SECTION_NAMES = {"area": "area_for_improvement", "caus": "cause_of_concern", "reco": "recommendation"}
 _REPORT_MARKERS = re.compile(r"^(?:Overall summary|Our judgments|PEEL 20\d\d\s*[–-]\s*20\d\d)$")
+# The inspectorate's own wording, which a report without headings still uses.
+_REPORT_WORDING = re.compile(
+    r"\bareas of policing\b|the extent to which .{0,60}\bis (?:effective|efficient|legitimate)\b|HMI[’']s observations|"
+    r"narrative rather than (?:a )?graded judgment|^PEEL Assessment$|"
+    r"^PEEL: police (?:effectiveness|efficiency|legitimacy|leadership) 20\d\d\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 # The question a pillar page asks as a whole, and the pillar it names.
 _PILLAR_QUESTIONS = (
     ("effectiveness", re.compile(r"^How (?:effective is the force at keeping people safe and reducing crime|effectively does the force reduce crime and keep people safe|well the force tackles crime)\??$", re.I)),
@@ -150,6 +158,7 @@ class _State:
     unfinished: bool = False  # the line before was prose that did not end a sentence
     in_judgments: bool = False  # inside a 2021+ "Our judgments" table: grade lines, then areas
     table_grade: str | None = None
+    report_heading: bool = False  # a heading of the reports' own ("Areas for improvement", "Our judgments")
 
 
 def _page_type(lines, text: str) -> str:
@@ -184,10 +193,15 @@ def parse(source: SourceText) -> Report:
     year = state.year
     if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(text)):
         year = _peel_year(match["year"])
-    if force is None or not (state.title or state.last_updated or state.headline or state.questions
-                             or state.line_grades or re.search(r"\bPEEL\b|\bHMIC(?:FRS)?\b|\bHMI\b|Inspector of Constabulary|\binspections?\b", text)):
+    if force is None:
+        raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
+    # A text about PEEL (a news story quoting a grade) is not a report: a report has the
+    # layout of one, or states its judgments in the inspectorate's own words.
+    if not (state.title or state.last_updated or state.headline or state.questions or state.line_grades
+            or state.report_heading or _REPORT_WORDING.search(text)):
         raise PipelineError(
-            f"{source.path}: not a PEEL inspection report (no force name or PEEL title, grade or question found)"
+            f"{source.path}: not a PEEL inspection report (no PEEL title, date, question, grade line or "
+            "report heading found)"
         )
 
     modern = bool(year and year[:4] >= "2021")
@@ -217,6 +231,14 @@ def parse(source: SourceText) -> Report:
     _read_grades(report, state, blocks, modern)
     _read_items(report, blocks)
     return report
+
+
+def _iso_date(match: re.Match) -> str | None:
+    """YYYY-MM-DD of a "Last updated" date, or None for a date no calendar has (31/02/2016)."""
+    try:
+        return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+    except ValueError:
+        return None
 
 
 def _close(state: _State) -> None:
@@ -258,13 +280,14 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         return
     if match := _DATE.match(key):
         _close(state)
-        state.last_updated = state.last_updated or f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}"
+        state.last_updated = state.last_updated or _iso_date(match)
         return
     if _DATE_CUT.match(key):
         _close(state)  # a date line cut off by the end of the text
         return
     if match := _QUESTIONS_FOR.match(key):
         _close(state)
+        state.report_heading = True
         state.in_questions = True
         if state.page_type == "pillar":
             state.pillar = state.pillar or match["pillar"].lower()
@@ -283,10 +306,12 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         return
     if match := _SECTION_HEADING.match(key):
         _close(state)
+        state.report_heading = True
         state.section = _SECTION_NAMES[match["name"][:4].lower()]
         return
     if _REPORT_MARKERS.match(key):
         _close(state)
+        state.report_heading = True
         state.heading = (body, start, end)
         state.in_judgments = key == "Our judgments"
         state.table_grade = None
@@ -475,7 +500,7 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             continue
         if question is not None:
             last = next((g for g, q in grades if q is question), last)
-        found, comparisons = judgments.find(block.text, modern)
+        found, comparisons = judgments.find(block.text, modern, report.force_short)
         events = sorted([(j.start, 0, j) for j in found] + [(c.start, 1, c) for c in comparisons],
                         key=lambda e: (e[0], e[1]))
         for _, kind, item in events:

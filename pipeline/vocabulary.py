@@ -57,6 +57,19 @@ FORCE_ALIASES = {
     "MPS": "Metropolitan",
 }
 
+# A force named in prose: "Essex Police", "Hampshire and Isle of Wight Constabulary", "the MPS".
+_FORCE_MENTION = re.compile(
+    r"\b(?:(?P<name>" + "|".join(re.escape(name) for name in sorted(
+        [short for short, _ in FORCES] + [a for a in FORCE_ALIASES if a != "MPS"], key=len, reverse=True))
+    + r")\s+(?:Constabulary|Police\s+Service|Police)|(?P<mps>MPS))\b"
+)
+
+
+def forces_named(text: str) -> set[str]:
+    """Short names of the forces ``text`` names ("Essex Police" -> "Essex")."""
+    return {FORCE_ALIASES.get(m["name"] or m["mps"], m["name"] or m["mps"]) for m in _FORCE_MENTION.finditer(text)}
+
+
 PILLARS = ("effectiveness", "efficiency", "legitimacy", "leadership")
 
 # A grade as a whole line or phrase, mapped to its code.
