@@ -143,8 +143,12 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
     then for the corpus.
     """
     from .evaluate import acceptance_pairs, corpus_pairs, evaluate_pairs, format_scores
+    from .model import PipelineError
 
-    runs = [("Acceptance reports (" + str(gold_dir) + ")", acceptance_pairs(gold_dir, raw))]
+    try:
+        runs = [("Acceptance reports (" + str(gold_dir) + ")", acceptance_pairs(gold_dir, raw))]
+    except PipelineError as exc:  # a missing --gold or --raw folder
+        raise click.ClickException(str(exc)) from None
     corpus_dir = corpus or _default_corpus()
     if (corpus_dir / "texts").is_dir():
         runs.append(("Corpus (" + str(corpus_dir) + ")", corpus_pairs(corpus_dir)))
@@ -152,8 +156,10 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
         raise click.UsageError(f"{corpus}: no texts/ folder; not an annotated corpus")
     else:
         click.echo(f"corpus not found at {corpus_dir}; scoring the acceptance reports only", err=True)
+    anything = False
     for title, pairs in runs:
         scores, failures = evaluate_pairs(pairs)
+        anything |= scores.scored
         click.echo(format_scores(f"== {title}: {len(pairs)} texts", scores))
         for failure in failures:
             click.echo(f"  error: {failure}")
@@ -170,6 +176,8 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
     if skipped:
         click.echo(f"  ({len(skipped)} annotated texts skipped: their source text is not here or was edited)")
     click.echo(format_systems(systems))
+    if not (anything or scored):
+        raise click.ClickException("nothing was scored: no gold annotation matched a text that could be read")
 
 
 @main.command()

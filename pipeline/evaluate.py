@@ -5,6 +5,9 @@ Two gold formats are read: the Cambridgeshire acceptance file (``*.gold.json`` w
 ``page_type``, ``pillar_grades`` and ``question_grades``); both are brought to one
 shape by ``normalise_gold``. Sentence gold is JSONL of ``{"text", "label"}`` in
 reading order, each text an exact substring of the report.
+
+A figure with nothing behind it (a precision when nothing was predicted, any figure
+when nothing was scored) is printed "n/a", never 1.000.
 """
 from __future__ import annotations
 
@@ -69,6 +72,13 @@ class Scores:
         self.fields[name] += ok
         if not ok:
             self.failures.append(f"{name}: {detail}")
+
+    @property
+    def scored(self) -> bool:
+        """Whether anything at all was compared with gold."""
+        return bool(sum(self.totals.values()) or self.sentences_gold
+                    or any(sum(c.values()) for c in self.items.values())
+                    or any(sum(c.values()) for c in self.labels.values()))
 
 
 def _item_match(item, gold: dict) -> bool:
@@ -189,6 +199,7 @@ def score_sentences(labelled: LabelledReport, gold_lines: list[dict], scores: Sc
 
 
 def prf(counts: Counter) -> tuple[float, float, float]:
+    """Precision, recall, F1 (an empty denominator counts as 1.0: for thresholds, not printing)."""
     tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
@@ -196,7 +207,34 @@ def prf(counts: Counter) -> tuple[float, float, float]:
     return p, r, f
 
 
+def stated_prf(counts: Counter) -> tuple[float | None, float | None, float | None]:
+    """Precision, recall, F1 as figures to print: None where nothing stands behind one.
+
+    Precision is None when nothing was predicted, recall when gold holds nothing, F1
+    when both (no prediction and no gold); otherwise the figures of ``prf``.
+    """
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    p, r, f = prf(counts)
+    return (p if tp + fp else None, r if tp + fn else None, f if tp + fp + fn else None)
+
+
+def figure(value: float | None, spec: str) -> str:
+    """``value`` formatted by ``spec`` (">10.3f"), or "n/a" in the same width."""
+    if value is None:
+        width = "".join(ch for ch in spec.split(".")[0] if ch.isdigit())
+        return f"{'n/a':>{width or 0}}"
+    return f"{value:{spec}}"
+
+
+def macro_f1(f1s: list[float | None]) -> float | None:
+    """The mean of the F1 figures that exist; None when none does."""
+    known = [f for f in f1s if f is not None]
+    return sum(known) / len(known) if known else None
+
+
 def format_scores(title: str, scores: Scores) -> str:
+    if not scores.scored:
+        return "\n".join([title, "", "nothing scored: every figure n/a"])
     out = [title, "", f"{'field':<26}{'correct':>9}{'total':>7}{'accuracy':>10}"]
     for key in sorted(scores.totals, key=lambda k: (k not in FIELDS, k)):
         total = scores.totals[key]
@@ -205,18 +243,19 @@ def format_scores(title: str, scores: Scores) -> str:
         out += ["", f"{'items':<24}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}"]
         for kind in ITEM_KINDS:
             c = scores.items[kind]
-            p, r, _ = prf(c)
-            out.append(f"{kind:<24}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}{p:>11.1%}{r:>8.1%}")
+            p, r, _ = stated_prf(c)
+            out.append(f"{kind:<24}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}{figure(p, '>11.1%')}{figure(r, '>8.1%')}")
     if scores.sentences_gold:
         out += ["", f"sentences: {scores.sentences_gold} gold, {scores.sentences_missed} not split the same way",
                 f"{'label':<16}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}"]
         f1s = []
         for label in LABELS:
             c = scores.labels[label]
-            p, r, f = prf(c)
+            p, r, f = stated_prf(c)
             f1s.append(f)
-            out.append(f"{label:<16}{p:>10.3f}{r:>8.3f}{f:>7.3f}{c['tp'] + c['fn']:>9}")
-        out.append(f"{'macro-F1':<16}{'':>10}{'':>8}{sum(f1s) / len(f1s):>7.3f}")
+            out.append(f"{label:<16}{figure(p, '>10.3f')}{figure(r, '>8.3f')}{figure(f, '>7.3f')}"
+                       f"{c['tp'] + c['fn']:>9}")
+        out.append(f"{'macro-F1':<16}{'':>10}{'':>8}{figure(macro_f1(f1s), '>7.3f')}")
     return "\n".join(out)
 
 
@@ -253,7 +292,15 @@ def corpus_pairs(corpus: Path) -> list[tuple[Path, Path | None, Path | None]]:
 
 
 def acceptance_pairs(gold_dir: Path, raw: Path) -> list[tuple[Path, Path | None, Path | None]]:
-    """(text, gold, gold sentences) for each ``NAME.gold.json`` of ``gold_dir``, text in ``raw``."""
+    """(text, gold, gold sentences) for each ``NAME.gold.json`` of ``gold_dir``, text in ``raw``.
+
+    Raises PipelineError (one line) when either folder is missing or there is no gold.
+    """
+    for folder, option in ((gold_dir, "--gold"), (raw, "--raw")):
+        if not folder.is_dir():
+            raise PipelineError(f"{folder}: no such folder ({option})")
+    if not any(gold_dir.glob("*.gold.json")):
+        raise PipelineError(f"{gold_dir}: no NAME.gold.json files in this folder (--gold); nothing to score")
     pairs = []
     for gold in sorted(gold_dir.glob("*.gold.json")):
         stem = gold.name[: -len(".gold.json")]
@@ -300,9 +347,9 @@ def format_systems(scores: dict) -> str:
     for label in LABELS:
         row = f"{label:<16}"
         for mode in modes:
-            p, r, f = prf(scores[mode].labels[label])
+            p, r, f = stated_prf(scores[mode].labels[label])
             macro[mode].append(f)
-            row += f"{p:>10.3f}{r:>7.3f}{f:>7.3f}"
+            row += f"{figure(p, '>10.3f')}{figure(r, '>7.3f')}{figure(f, '>7.3f')}"
         out.append(row)
-    out.append(f"{'macro-F1':<16}" + "".join(f"{sum(v) / len(v):>24.3f}" for v in macro.values()))
+    out.append(f"{'macro-F1':<16}" + "".join(figure(macro_f1(v), ">24.3f") for v in macro.values()))
     return "\n".join(out)
