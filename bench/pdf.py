@@ -2,7 +2,8 @@
 
 Generates a 300-page report PDF the way tests do (tests/pdfmaker.py), then reads it
 page by page with our ingest (pipeline.pdf.read_pdf) and with pdfplumber's bare
-``page.extract_text()``, each in a fresh process so peak memory is its own.
+``page.extract_text()``, each in a fresh process so peak memory is its own. A reading that fails stops the
+benchmark with its stderr: a failure is never timed.
 """
 from __future__ import annotations
 
@@ -41,8 +42,12 @@ def _measure(kind: str, path: str) -> None:
 
 
 def _run(kind: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, kind, str(path)], capture_output=True, text=True, check=True,
+    """One reading in a fresh process; exits with its status and stderr if it fails."""
+    out = subprocess.run([sys.executable, __file__, kind, str(path)], capture_output=True, text=True, check=False,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if out.returncode != 0:
+        sys.exit(f"bench: reading {path} ({kind}) failed with exit status {out.returncode}; nothing timed:\n"
+                 f"{out.stderr.strip()}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -3,7 +3,8 @@
 Copies 100 corpus excerpts (repeating them, with a marker line, if the corpus has
 fewer) into a scratch raw/ folder and times, each as a fresh command:
 a full run (empty cache), a re-run after one report changed, an unchanged re-run,
-and bare program start-up (`python -m pipeline --version`).
+and bare program start-up (`python -m pipeline --version`). A command that fails
+stops the benchmark with its exit status and stderr: a failure is never timed.
 """
 from __future__ import annotations
 
@@ -17,12 +18,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = 100
+CORRECTIONS_HEADER = "report_id,table,key,field,value,reviewer,reason\n"
 
 
 def timed(command: list[str]) -> float:
+    """Wall time of ``command``; exits with its status and stderr if it fails."""
     start = time.perf_counter()
-    subprocess.run(command, check=False, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return time.perf_counter() - start
+    done = subprocess.run(command, check=False, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed with exit status {done.returncode}; nothing timed:\n"
+                 f"{done.stderr.strip()}")
+    return elapsed
 
 
 def main() -> None:
@@ -37,8 +45,10 @@ def main() -> None:
             if k >= len(texts):
                 text += f"\n\nCopy {k} of this page for the benchmark.\n"
             (raw / f"{k:03d}-{source.name}").write_text(text, encoding="utf-8")
+        corrections = Path(folder) / "corrections.csv"
+        corrections.write_text(CORRECTIONS_HEADER, encoding="utf-8")  # none, as a fresh project has
         run = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out), "--corrections",
-               str(Path(folder) / "corrections.csv")]
+               str(corrections)]
         full = timed(run)
         first = sorted(raw.iterdir())[0]
         first.write_text(first.read_text("utf-8") + "\n\nAn added sentence for the benchmark.\n", encoding="utf-8")
