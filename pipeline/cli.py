@@ -180,6 +180,12 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, errors: bool) -> No
         raise click.ClickException("nothing was scored: no gold annotation matched a text that could be read")
 
 
+def honour_no_color() -> None:
+    """NO_COLOR (no-color.org) set: tell spaCy's printer (wasabi), which reads its own variable."""
+    if os.environ.get("NO_COLOR"):
+        os.environ.setdefault("ANSI_COLORS_DISABLED", "1")
+
+
 @main.command()
 def train() -> None:
     """Retrain the sentence classifier shipped in pipeline/model/textcat.
@@ -189,8 +195,7 @@ def train() -> None:
     with train/config.cfg (fixed seed, so the same data gives the same model) and
     installs the best model into the package. Run `make evaluate` afterwards.
     """
-    if os.environ.get("NO_COLOR"):
-        os.environ.setdefault("ANSI_COLORS_DISABLED", "1")  # how spaCy's printer (wasabi) is told
+    honour_no_color()
     from .training import train as train_model
 
     path = train_model()

@@ -42,7 +42,7 @@ class SourceText:
     source_file: str
     text: str
     sha256: str  # of the raw bytes
-    encoding: str  # "utf-8", "cp1252" or "pdf"
+    encoding: str  # "utf-8", "cp1252", "pdf", or e.g. "utf-8 (3 bytes read as Windows-1252; mojibake repaired)"
     lines: list[Line]
     # PDFs: (offset, page number) where each page's text begins; None for text files.
     page_starts: list[tuple[int, int]] | None = None

@@ -162,11 +162,15 @@ def _sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def process_file(path: Path, max_pages: int | None = None) -> LabelledReport:
-    """All stages but export for one file; raises PipelineError for bad input."""
+def process_file(path: Path, max_pages: int | None = None, warnings: list[str] | None = None) -> LabelledReport:
+    """All stages but export for one file; raises PipelineError for bad input.
+
+    What is worth a warning (a repaired decoding, the PDF reader's complaints) is
+    added to ``warnings``, one line each naming the file.
+    """
     from . import classify, ingest, structure  # spaCy loads only when something is processed
 
-    return classify.classify(structure.parse(ingest.read(path, max_pages)))
+    return classify.classify(structure.parse(ingest.read(path, max_pages, warnings)))
 
 
 def cache_dir_for(out: Path) -> Path:
@@ -201,15 +205,18 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
         limit = max_pages or DEFAULT_MAX_PAGES
         if source.page_count and source.page_count > limit:
             raise PipelineError(f"{path}: {source.page_count} pages, over the limit of {limit} (--max-pages)")
+        if warn is not None and source.encoding not in ("utf-8", "cp1252", "pdf"):
+            warn.append(f"{path}: decoded as {source.encoding}")  # as the first reading said
         return labelled, True
-    labelled = process_file(path, max_pages)
+    labelled = process_file(path, max_pages, warn)
     if entry is not None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(entry, json.dumps(dump(labelled)).encode("ascii"))
         except OSError as exc:  # the cache only saves time: the run goes on without it
-            if warn is not None and not warn:
-                warn.append(f"{cache}: cache not written ({exc.strerror}); the next run processes everything again")
+            message = f"{cache}: cache not written ({exc.strerror}); the next run processes these reports again"
+            if warn is not None and message not in warn:
+                warn.append(message)
     return labelled, False
 
 
@@ -284,17 +291,25 @@ class Plan:
     previous: dict[str, dict]  # absolute path -> {"path", "sha", "id"} of the last run's reports
     errors: list[str]
     skipped: list[str]
+    base: str = ""  # the output folder's parent: the manifest names files relative to it
+
+    def name(self, path: Path | str) -> str:
+        """How the manifest names a file: relative to the output folder's parent, so a
+        project moved or cloned elsewhere keeps its outputs' bookkeeping."""
+        return os.path.relpath(_absolute(path), self.base) if self.base else _absolute(path)
 
 
-def plan(paths: list[Path], previous: dict | None = None) -> Plan:
-    """The run over ``paths`` into an output folder whose manifest is ``previous``."""
+def plan(paths: list[Path], previous: dict | None = None, out: Path | None = None) -> Plan:
+    """The run over ``paths`` into the output folder ``out`` whose manifest is ``previous``."""
     files, errors, skipped = collect_inputs(paths)
+    base = _absolute(Path(out).parent) if out is not None else ""
     last = (previous or {}).get("files") or {}
-    if not isinstance(last, dict):
-        last = {}
-    kept = [(Path(info["path"]), info["sha"]) for absolute, info in sorted(last.items())
-            if not _covered(absolute, paths) and isinstance(info, dict) and info.get("sha")]
-    return Plan([(p, _sha256(p)) for p in files], kept, last, errors, skipped)
+    last = {os.path.normpath(os.path.join(base, name)): info for name, info in last.items()
+            if isinstance(info, dict) and info.get("sha") and info.get("path")} if isinstance(last, dict) else {}
+    # A kept report's file by the name it was given, where that still names it from here.
+    kept = [(Path(info["path"]) if _absolute(info["path"]) == absolute else Path(absolute), info["sha"])
+            for absolute, info in sorted(last.items()) if not _covered(absolute, paths)]
+    return Plan([(p, _sha256(p)) for p in files], kept, last, errors, skipped, base)
 
 
 def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
@@ -394,7 +409,7 @@ def _state(work: Plan, max_pages: int | None, corrections: Path | None) -> dict:
     """What the outputs depend on: inputs, their bytes, corrections, settings and version."""
     return {
         "version": pipeline_version(),
-        "inputs": sorted([_absolute(p), sha] for p, sha in work.files + work.kept),
+        "inputs": sorted([work.name(p), sha] for p, sha in work.files + work.kept),
         "missing": work.errors,
         "corrections": _sha256(corrections) if corrections and corrections.is_file() else None,
         "max_pages": max_pages,
@@ -444,12 +459,12 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
         _check_ours(out)
         _check_writable(out)
         previous = _manifest(out)
-        work = plan(paths, previous)
+        work = plan(paths, previous, out)
         state = _state(work, max_pages, corrections)
         if previous.get("state") == state and previous.get("outputs") == _output_hashes(out):
             return RunResult(errors=previous.get("errors", []), unmatched=previous.get("unmatched", []),
-                             problems=previous.get("problems", []), skipped=work.skipped, unchanged=True,
-                             report_count=previous.get("reports", 0))
+                             problems=previous.get("problems", []), warnings=previous.get("warnings", []),
+                             skipped=work.skipped, unchanged=True, report_count=previous.get("reports", 0))
         return _run_changed(work, out, max_pages, corrections, now, state, previous.get("ids", {}),
                             previous.get("unmatched", []), progress)
 
@@ -520,9 +535,10 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
     from . import export, review
 
     cache = cache_dir_for(out)
+    # Corrections first: a file that cannot be read stops the run before any work.
+    items, problems = review.read_corrections(corrections) if corrections else ([], [])
     result = process(work, max_pages, cache, previous_ids, progress)
     result.report_count = len(result.reports)
-    items, problems = review.read_corrections(corrections) if corrections else ([], [])
     result.problems = problems
     result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
     if result.kept == len(result.reports) and {_absolute(r.report.source.path) for r in result.reports} == set(work.previous):
@@ -541,13 +557,13 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
         UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
     }
-    files = {_absolute(r.report.source.path): {"path": str(r.report.source.path), "sha": r.report.source.sha256,
+    files = {work.name(r.report.source.path): {"path": str(r.report.source.path), "sha": r.report.source.sha256,
                                                 "id": r.report.report_id} for r in result.reports}
 
     def manifest(outputs: dict[str, str]) -> bytes:
         # ASCII escapes: file names that are not valid UTF-8 still write.
         return (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
-                            "problems": problems, "reports": len(result.reports),
+                            "problems": problems, "warnings": result.warnings, "reports": len(result.reports),
                             "ids": {str(r.report.source.path): r.report.report_id for r in result.reports},
                             "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 

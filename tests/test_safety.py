@@ -209,19 +209,16 @@ def test_wrapped_paragraphs_with_any_line_end_stay_one_row_each(tmp_path, line_e
         assert source[int(row["char_start"]):int(row["char_end"])] == row["text"].removeprefix("'"), row
 
 
-def test_a_stray_carriage_return_cannot_start_a_formula_row(tmp_path):
-    poisoned = TEXT.replace("The constabulary identifies vulnerable offenders",
-                            "The constabulary\r=1+2+cmd|' /C calc'!A0 identifies vulnerable offenders", 1)
-    assert poisoned != TEXT
-    raw = _raw(tmp_path, cambs=poisoned)
-    run([raw], tmp_path / "out", corrections=None)
-    data = (tmp_path / "out" / "sentences.csv").read_text("utf-8-sig")
-    # Split as a naive tool would, on every line end: no line starts a formula.
-    assert not [line for line in data.replace("\r", "\n").split("\n") if line.lstrip(' "').startswith(("=", "+", "@"))]
-    rows = _cells(tmp_path / "out" / "sentences.csv")
-    assert {r["report_id"] for r in rows} == {"cambridgeshire-2015-effectiveness"}
-    (cell,) = [r["text"] for r in rows if "calc" in r["text"]]
-    assert cell.startswith("'=1+2")
+def test_a_stray_carriage_return_in_a_paragraph_stays_inside_its_cell(tmp_path):
+    """A wrapped paragraph of an LF file whose one line break is a lone CR."""
+    wrapped = _wrapped(TEXT)
+    stray = wrapped.replace("It is\ngood at preventing crime", "It is\rgood at preventing crime", 1)
+    assert stray != wrapped
+    (labelled,) = run([_raw(tmp_path, cambs=stray)], tmp_path / "out", corrections=None).reports
+    frame = pd.read_csv(tmp_path / "out" / "sentences.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert list(frame["report_id"].unique()) == ["cambridgeshire-2015-effectiveness"]
+    assert len(frame) == len(labelled.sentences)
+    assert "It is\rgood at preventing crime and anti-social behaviour." in set(frame["text"])
 
 
 def test_every_line_of_a_cell_is_guarded_and_quoted():
@@ -454,6 +451,19 @@ def test_counts_are_in_words_a_person_would_write(tmp_path, cli):
     assert "wrote 3 reports to" in result.stderr and "changes: 2 reports added" in result.stderr
     result = _invoke(cli, "run", raw, "--out", tmp_path / "out")
     assert "3 reports in" in result.stderr and "are up to date" in result.stderr
+
+
+def test_a_repaired_decoding_is_a_warning_naming_the_file_on_every_run(tmp_path, cli):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    data = TEXT.encode("utf-8").replace(b"constabulary identifies", b"constabulary\x92s identifies", 1)
+    (raw / "cambs.txt").write_bytes(data)
+    for run_number, said in enumerate(["wrote 1 report", "up to date", "read from the cache"]):
+        if run_number == 2:
+            (tmp_path / "out" / "sentences.csv").write_text("touched", encoding="utf-8")  # work to do again
+        result = _invoke(cli, "run", raw, "--out", tmp_path / "out")
+        assert result.exit_code == 0 and said in result.stderr
+        assert f"warning: {raw / 'cambs.txt'}: decoded as utf-8 (1 byte read as Windows-1252)" in result.stderr
 
 
 def test_short_version_flag(cli):
