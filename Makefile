@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 evaluate: $(STAMP)
-	$(BIN)/python -m pipeline evaluate
+	$(BIN)/python -m pipeline evaluate --folds 5
 
 train: $(STAMP)
 	$(BIN)/python -m pipeline train

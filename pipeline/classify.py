@@ -71,6 +71,7 @@ def _p(*parts: str | list[str]) -> list[str]:
 RULE_PATTERNS: dict[str, list[str]] = {
     "recommendation": [
         *_p(["recommend", "recommends"]),
+        *_p(["we", "hmic", "hmicfrs"], ["", "also"], "recommended"),  # recalled from an earlier inspection
         *_p(["must", "should"], "immediately"),
         *_p("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
     ],
@@ -260,9 +261,10 @@ def split_sentences(nlp: Language, texts: list[str]) -> list[list[tuple[int, int
     return out
 
 
-def classify(report: Report, mode: str = "combined") -> LabelledReport:
-    """Split every prose block of ``report`` into sentences and label them."""
-    nlp = build_nlp(mode)
+def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) -> LabelledReport:
+    """Split every prose block of ``report`` into sentences and label them (with the
+    classifier at ``model``: the shipped one, or one trained for an evaluation)."""
+    nlp = build_nlp(mode, model)
     blocks = report.blocks
     spans = split_sentences(nlp, [block.text for block in blocks])
     docs, where = [], []

@@ -137,6 +137,11 @@ class Recommendation:
     char_start: int
     char_end: int
     truncated: bool = False
+    # A recommendation an earlier inspection made, which the report recalls ("In 2016,
+    # we recommended that ..."): the year it was made and to whom ("this force", "all
+    # forces"). Empty for the report's own recommendations.
+    year_made: str | None = None
+    made_to: str | None = None
     key: str = ""  # stable across re-runs: from the text, not the position
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 

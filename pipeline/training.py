@@ -73,14 +73,29 @@ def files_in(part: str) -> list[AnnotatedFile]:
     return [f for f in annotated_files() if split_of(f.force) == part]
 
 
-def write_docbins(out: Path) -> dict[str, int]:
+def parts(held_out: frozenset[str] = frozenset()) -> dict[str, list[AnnotatedFile]]:
+    """The files that train the model and those that choose the best one.
+
+    By default the split of ``train/split.json``. With ``held_out`` forces (a fold of
+    the leave-forces-out evaluation) those forces are left out entirely and every
+    other force trains, the split's dev forces still choosing (or, if the fold holds
+    them all, the first other force).
+    """
+    if not held_out:
+        return {"train": files_in("train"), "dev": files_in("dev")}
+    rest = [f for f in annotated_files() if f.force not in held_out]
+    dev = set(split()["dev"]) - held_out or {min(f.force for f in rest)}
+    return {"train": [f for f in rest if f.force not in dev], "dev": [f for f in rest if f.force in dev]}
+
+
+def write_docbins(out: Path, held_out: frozenset[str] = frozenset()) -> dict[str, int]:
     """DocBin files ``train.spacy`` and ``dev.spacy`` for spaCy training; returns sizes."""
     nlp = spacy.blank("en")
     out.mkdir(parents=True, exist_ok=True)
     sizes = {}
-    for part in ("train", "dev"):
+    for part, files in parts(held_out).items():
         docs = DocBin()
-        for annotated in files_in(part):
+        for annotated in files:
             for sentence in annotated.sentences():
                 doc = nlp.make_doc(sentence["text"])
                 doc.cats = {label: float(label == sentence["label"]) for label in LABELS}
@@ -128,12 +143,15 @@ def adam(
     return optimizer
 
 
-def train(work: Path | None = None, model_dir: Path = MODEL_DIR) -> Path:
-    """Build the corpora, train with ``train/config.cfg`` and install the best model."""
+def train(work: Path | None = None, model_dir: Path = MODEL_DIR, held_out: frozenset[str] = frozenset()) -> Path:
+    """Build the corpora, train with ``train/config.cfg`` and install the best model.
+
+    ``held_out`` forces are left out of training (see ``parts``).
+    """
     from spacy.cli.train import train as spacy_train
 
     work = work or TRAIN_DIR / "build"
-    sizes = write_docbins(work / "corpus")
+    sizes = write_docbins(work / "corpus", held_out)
     print(f"training sentences: {sizes['train']}, dev sentences: {sizes['dev']}")
     spacy_train(
         TRAIN_DIR / "config.cfg",

@@ -238,3 +238,24 @@ def test_json_nests_items_under_their_own_area(tmp_path):
     assert areas == {"Preventing crime": ["The constabulary should evaluate its pre"],
                      "Protecting vulnerable people": ["The constabulary should assess risk when"]}
     assert doc["areas_for_improvement"] == []
+
+
+def test_a_national_recommendation_recalled_with_its_list_gives_one_row_per_item(tmp_path):
+    """"In our 2017 national legitimacy report, we recommended that all forces should:" and its items."""
+    recalled = ("In our 2017 national legitimacy report, we recommended that all forces should:\n\n"
+                "  • review how they record stop and search encounters; and\n"
+                "  • publish the results of that review.\n\n"
+                "The constabulary has complied with part of this recommendation.\n\n")
+    anchor = "The constabulary identifies vulnerable offenders"
+    assert TEXT.count(anchor) == 1
+    labelled = _report(tmp_path, TEXT.replace(anchor, recalled + anchor))
+    rows = [r for r in labelled.report.recommendations if r.year_made]
+    assert [(r.text, r.year_made, r.made_to) for r in rows] == [
+        ("review how they record stop and search encounters; and", "2017", "all forces"),
+        ("publish the results of that review.", "2017", "all forces")]
+    assert {r.lead_in for r in rows} == {"In our 2017 national legitimacy report, we recommended that all forces should:"}
+    # The report's own four recommendations are still there, numbered in reading order with them.
+    ids = [r.recommendation_id for r in labelled.report.recommendations]
+    assert len(ids) == 6 and ids == [f"rec-{n:02d}" for n in range(1, 7)]
+    labels = {s.text: s.label for s in labelled.sentences}
+    assert labels["The constabulary has complied with part of this recommendation."] == "finding"
