@@ -34,7 +34,8 @@ CORRECTABLE = {
     "questions": {"grade": GRADES, "question": None},
     "areas_for_improvement": {"text": None, "question_number": int},
     "causes_of_concern": {"text": None, "question_number": int},
-    "recommendations": {"text": None, "question_number": int, "cause_of_concern_id": None},
+    "recommendations": {"text": None, "question_number": int, "cause_of_concern_id": None, "year_made": None,
+                        "made_to": ("this force", "all forces")},
     "reports": {"force": None, "peel_year": None, "pillar": None, "title": None, "last_updated": None,
                 "overall_grade": GRADES, "headline_question": None},
 }
