@@ -1,14 +1,42 @@
-"""Graded judgments stated in prose.
+"""Graded judgments stated in prose: a small grammar.
 
-The reports state grades in sentences as often as on grade lines: "Essex Police is
-good at preventing crime", "its use of resources to manage demand is judged to be
-good", "The extent to which the force is efficient at keeping people safe and
-reducing crime is good.", "it requires improvement in the way it investigates
-offending". ``find`` returns every such judgment in a block of prose, with what is
-graded (the subject, in the report's words), whether the subject is a whole pillar,
-and where the sentence stating it lies. Comparisons with an earlier grade ("the same
-as last year", "when HMIC judged the constabulary as good") are returned as
-``Comparison``s for the caller to attach to the judgment they refer to.
+The reports state grades in sentences as often as on grade lines. ``find`` returns
+every judgment a block of prose states, with what is graded (the subject, in the
+report's words), whether the subject is a whole pillar, and where the sentence stating
+it lies. Comparisons with an earlier grade ("the same as last year", "when HMIC judged
+the constabulary as good") are returned as ``Comparison``s for the caller to attach to
+the judgment they refer to.
+
+The grammar has two levels. **Parts** are the words a judgment is built from:
+
+- ``GRADE``     a grade in prose: "good", "requires improvement", "requiring improvement",
+                "not yet graded", "not being graded";
+- ``DOER``      who is judged: "the force", "the constabulary", "it", "Kent Police";
+- ``INSPECTOR`` who judges: "we", "HMIC", "HMICFRS";
+- ``COPULA``    "is", "remains", "continues to be", "has been", ...; ``ADVERB`` ("also",
+                "generally", ...) and ``JUDGED`` ("judged to be", "assessed as", "judged
+                as being") may follow it;
+- ``PREP``      what joins a grade to its subject: "at", "in", "for", "in respect of";
+- ``OPENER``    words before the doer that do not change the judgment: "Although",
+                "However,", "Overall,", "We found that", "In terms of its effectiveness,";
+- ``LINK``      what joins a further judgment to the one before in the same sentence:
+                "; ", ", and ", " and is ", ", however it ".
+
+**Shapes** compose the parts into the sentences real pages use; each has a docstring
+example from the corpus. A sentence is tried against the shapes in this order:
+
+1. ``pillar line``      "The extent to which the force is effective at ... is good."
+2. ``earlier judgment`` "In 2017, we judged the force to be good at preventing crime."
+3. ``we judge``         "We judge Dorset Police to be good in terms of its legitimacy."
+4. ``force first``      "The force is good at encouraging ethical decision-making."
+                        (with the subject; several per sentence, joined by LINKs)
+5. ``subject first``    "The way the force prevents crime ... is inadequate."
+6. ``by reference``     "The force continues to be outstanding in this area."
+7. ``not graded``       "The extent to which the force is efficient ... is not graded."
+
+To accept a new wording, add it to the part it belongs to (a new opener to ``OPENER``,
+a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function
+listed in ``_SHAPES``.
 """
 from __future__ import annotations
 
@@ -17,74 +45,97 @@ from dataclasses import dataclass
 
 from .vocabulary import FORCES, forces_named, grade_code
 
-_G = r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requiring\s+improvement|not\s+yet\s+graded)"
-_ADVERBS = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
-_JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+)?)"
-_COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
-_DOER = r"(?:force|constabulary|police|service|it|mps)(?:[’']s)?"
-_SUBJECT_END = r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is)|which|while|although|however)\b|\s+but\b|\s+because\b|\s+since\b|\s+and\s+(?:has|works|it|is|makes|uses|needs|there|we)\b)"
+# --------------------------------------------------------------------------- parts
 
-# "The extent to which the force is efficient at keeping people safe and reducing crime is good."
+#: A grade in prose. "not yet graded" and "not being graded" say that no grade is given.
+GRADE = (r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requiring\s+improvement|"
+         r"not\s+(?:yet\s+|being\s+)?graded)")
+ADVERB = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
+#: "judged to be", "assessed as", "judged as being", "considered", "found to be"
+JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+being\s+|as\s+)?)"
+COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
+#: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
+DOER = r"(?:force|constabulary|police|service|it|mps)(?:[’']s)?"
+INSPECTOR = r"(?:we|hmic|hmicfrs)"
+PREP = r"(?:at|in|for)"
+#: Opening words before the doer; the clause is still the force's judgment.
+OPENER = ("however", "overall", "but", "and", "also", "so", "although", "though", "while", "whilst",
+          "in addition", "we found that", "we found", "hmic found that", "hmicfrs found that")
+#: Where the subject of a judgment ends: the next clause starts.
+_SUBJECT_END = (r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is)|which|while|although|however|having)\b"
+                r"|\s+but\b|\s+because\b|\s+since\b|\s+and\s+(?:has|works|it|is|makes|uses|needs|there|we)\b)")
+#: A further judgment in the same sentence: ", and good at", " and is good at", ", however it requires improvement in"
+LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
+        r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+be\s+|it\s+|is\s+)?"
+        r"(?=(?:" + GRADE + r")\s+" + PREP + r"\b)")
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)", re.I)
+
+# --------------------------------------------------------------------------- shapes' patterns
+
+# 1. "The extent to which the force is efficient at keeping people safe and reducing crime is good."
 _PILLAR_LINE = re.compile(
     r"the\s+extent\s+to\s+which\s+.{0,60}?\b(?:is|operates|treats)\s+(?P<what>.{0,80}?)"
-    r"(?:\s+is)?\s*:?\s*(?:is:?\s*)?(?P<g>" + _G + r")\b",
+    r"(?:\s+is)?\s*:?\s*(?:is:?\s*)?(?P<g>" + GRADE + r")\b",
     re.IGNORECASE,
 )
-# "<doer> is [judged to be] good at|in|for <subject>" and "<doer> requires improvement in <subject>"
-_DOER_JUDGMENT = re.compile(
-    r"\b" + _DOER + r"\s+(?:" + _COPULA + r"\s+" + _ADVERBS + _JUDGED + r"?(?:to\s+be\s+)?" + r"|" + _ADVERBS + r"(?=requires?\s)|"
-    r"(?:(?:is|was|has\s+been|have\s+been)\s+)?" + _JUDGED + r"(?:to\s+)?(?=require\s))"
-    r"(?P<g>" + _G + r")(?P<tail>\b.*)$",
+# 2. Earlier inspections: "In 2017[,] we [also] judged the force|it|Kent Police to be|as GRADE at|in SUBJECT".
+_EARLIER = re.compile(
+    r"^(?:in\s+(?P<year>20\d\d),?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+"
+    r"(?P<doer>.{0,60}?)\b(?:to\s+be|as)\s+(?P<g>" + GRADE + r")\s+(?P<tail>" + PREP + r"\b.*)$",
     re.IGNORECASE,
 )
-# "The force works well with partner organisations and is good at preventing crime"
+# 2. "In 2017, we judged that the force’s approach to meeting current demand and using resources was good."
+_EARLIER_THAT = re.compile(
+    r"^(?:in\s+(?P<year>20\d\d),?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+that\s+"
+    r"(?P<subject>.{3,160}?)\s+(?:was|were)\s+(?:judged\s+(?:to\s+be\s+|as\s+)?)?(?P<g>" + GRADE + r")\s*[.;]?$",
+    re.IGNORECASE,
+)
+# 3. "We judge Dorset Police to be good in terms of its legitimacy"
+_WE_JUDGE = re.compile(
+    r"\b" + INSPECTOR + r"\s+judges?\s+.{0,60}?\bto\s+be\s+(?P<g>" + GRADE + r")\s+(?P<tail>(?:in|at)\b.*)$",
+    re.IGNORECASE,
+)
+# 4. "<doer> is [judged to be] good at|in|for <subject>" and "<doer> requires improvement in <subject>"
+_FORCE_FIRST = re.compile(
+    r"\b" + DOER + r"\s+(?:" + COPULA + r"\s+" + ADVERB + JUDGED + r"?(?:to\s+be\s+)?" + r"|" + ADVERB + r"(?=requires?\s)|"
+    r"(?:(?:is|was|has\s+been|have\s+been)\s+)?" + JUDGED + r"(?:to\s+)?(?=require\s))"
+    r"(?P<g>" + GRADE + r")(?P<tail>\b.*)$",
+    re.IGNORECASE,
+)
+# 4. "The force works well with partner organisations and is good at preventing crime"
 _COORDINATED = re.compile(
     r"^(?:the\s+(?:force|constabulary)|it|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+(?:police|constabulary|police\s+service))"
-    r"\s+[^,;]*?\s+and\s+is\s+" + _ADVERBS + r"(?P<g>" + _G + r")(?P<tail>\s+(?:at|in)\b.*)$",
+    r"\s+[^,;]*?\s+and\s+is\s+" + ADVERB + r"(?P<g>" + GRADE + r")(?P<tail>\s+(?:at|in)\b.*)$",
     re.IGNORECASE,
 )
-# "<subject> is [judged to be] good" where the subject is the force's own activity.
+# 5. "<subject> is [judged to be] good", the subject an activity of the force.
 _SUBJECT_FIRST = re.compile(
     r"^(?P<subject>(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*[’']s|the|how)\b.{3,140}?)\s+"
-    r"(?:(?:" + _COPULA + r"|also)\s+" + _ADVERBS + _JUDGED + r"?(?:to\s+be\s+|to\s+)?|(?:also\s+)?(?=requires\s))"
-    r"(?P<g>" + _G + r"|require\s+improvement)(?P<tail>\b.*)$",
+    r"(?:(?:" + COPULA + r"|also)\s+" + ADVERB + JUDGED + r"?(?:to\s+be\s+|to\s+)?|(?:also\s+)?(?=requires\s))"
+    r"(?P<g>" + GRADE + r"|require\s+improvement)(?P<tail>\b.*)$",
     re.IGNORECASE,
 )
-# What a subject-first judgment may grade: the questions PEEL asks, in their usual words.
-_GRADED_SUBJECT = re.compile(
-    r"\b(?:understanding\s+of\s+(?:\w+\s+){0,3}demand|use\s+of\s+(?:its\s+)?resources|uses\s+its\s+resources|"
-    r"plan(?:ning|s)\s+for\s+(?:the\s+)?future|approach\s+to\s+preventing|effectiveness\s+at|"
-    r"efficiency\s+with\s+which|quality\s+of\s+(?:crime\s+)?investigation|investigation\s+of\s+crime)",
+# 5. What a subject-first judgment grades: the force's own activity, said as an activity
+# ("the way it ...", "how ...") or as a noun the force owns ("its management of ...",
+# "the constabulary's accuracy ...", "the quality of crime investigation").
+_ACTIVITY = re.compile(
+    r"^(?:(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*[’']s)\s+\w+"
+    r"|the\s+(?:way|manner)\s+(?:in\s+which\s+)?(?:it|the\s+(?:force|constabulary))\b"
+    r"|how\s+(?:well\s+)?(?:it|the\s+(?:force|constabulary))\b"
+    r"|the\s+(?:quality|effectiveness|efficiency|legitimacy)\s+(?:of|with\s+which)\b"
+    r"|the\s+\w+(?:\s+and\s+\w+)?\s+of\s+(?:crime|vulnerab|serious|anti-social|its|the\s+force))",
     re.IGNORECASE,
 )
-# What a "<force> is good at ..." judgment in a summary may grade.
-GRADED_TOPIC = re.compile(
-    r"^(?:(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*[’']s)\s+)?(?:the\s+)?(?:approach\s+to\s+)?(?:preventing|prevention|tackling|reducing|investigating|"
-    r"investigation|the\s+way\s+it\s+(?:investigates|protects|treats)|quality\s+of\s+crime\s+investigation|protecting|"
-    r"supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+may|identifying,\s+understanding|managing|"
-    r"understanding|use\s+of\s+resources|using\s+(?:its\s+)?resources|targeting\s+its\s+resources|planning|"
-    r"how\s+(?:well\s+)?(?:it|the\s+force)\s+(?:plans|uses|understands|ensures|meets)|meeting|treating|"
-    r"ensuring\s+(?:that\s+)?its\s+workforce|behaving|keeping\s+people\s+safe|effectiveness\s+at|efficiency|"
-    r"some\s+(?:aspects|elements)|how\s+it\s+(?:keeps|meets))",
+# 6. "The force continues to be outstanding in this area." (the subject was named before)
+_BY_REFERENCE = re.compile(
+    r"^(?:the\s+(?:force|constabulary)|it)\s+(?:continues\s+to\s+be|remains|is\s+(?:also\s+)?)\s*(?P<g>" + GRADE + r")"
+    r"\s+(?:in|at)\s+(?:this|that)\s+(?:area|respect|regard)\b",
     re.IGNORECASE,
 )
-# "In 2017, we judged Nottinghamshire Police as good at treating the public fairly."
-_CARRIED = re.compile(
-    r"^in\s+(?P<year>20\d\d),\s+(?:we|hmic|hmicfrs)\s+(?:judged|assessed|found)\s+.{0,60}?\bas\s+(?P<g>" + _G + r")\s+(?:at|in)\b\s*(?P<tail>.*)$",
-    re.IGNORECASE,
-)
-# "We judge Dorset Police to be good in terms of its legitimacy"
-_WE_JUDGE = re.compile(
-    r"\b(?:we|hmic|hmicfrs)\s+judges?\s+.{0,60}?\bto\s+be\s+(?P<g>" + _G + r")\s+(?P<tail>(?:in|at)\b.*)$",
-    re.IGNORECASE,
-)
-_NEXT_GRADE = re.compile(
-    r"(?:,\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+)(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+be\s+|it\s+|is\s+)?"
-    r"(?=(?:" + _G + r")\s+(?:at|in|for)\b)",
-    re.IGNORECASE,
-)
+# 7. "has not been inspected or graded", "has not yet been graded"
 NOT_INSPECTED = re.compile(r"\b(?:has|was|have|were)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:inspected\s+or\s+)?graded\b", re.IGNORECASE)
 _NARRATIVE_ONLY = re.compile(r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment", re.IGNORECASE)
+
 _COMPARISON = re.compile(
     r"same\s+as\s+last\s+year|worse\s+position|better\s+position|change\s+of\s+grade|consistent\s+with\s+last\s+year|"
     r"similar\s+judgment|in\s+line\s+with\s+last\s+year|where\s+the\s+(?:force|constabulary)\s+was\s+(?:also\s+)?(?:graded|judged|assessed)|decline\s+(?:from|since)|improvement\s+(?:from|on)\s+last\s+year|"
@@ -93,29 +144,20 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _EARLIER_GRADE = re.compile(
-    r"(?:judged|assessed|considered|graded|be|as)\s+(?:to\s+be\s+|as\s+)?(?P<g>" + _G + r")\b", re.IGNORECASE
+    r"(?:judged|assessed|considered|graded|be|as)\s+(?:to\s+be\s+|as\s+)?(?P<g>" + GRADE + r")\b", re.IGNORECASE
 )
-_QUOTED_GRADE = re.compile(r"[‘'\"“](" + _G + r")[’'\"”]", re.IGNORECASE)
+_QUOTED_GRADE = re.compile(r"[‘'\"“](" + GRADE + r")[’'\"”]", re.IGNORECASE)
+# "good, with elements of outstanding, in ...": the aside does not change the grade.
+_ASIDE = re.compile(r",\s*with\s+(?:some\s+)?elements\s+of\s+" + GRADE + r",", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"'’”)]*|$)")
 
 # Subjects that are a whole pillar rather than a question or area.
 _PILLAR_SUBJECTS = (
-    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reducing\s+crime\s+and\s+keeping\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
-    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operates\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
+    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
+    # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
+    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
     ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce\s+legitimately|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
 )
-
-
-_TOPIC_WORDS = ("preventing", "tackling", "investigating", "protecting", "supporting", "managing",
-                "understanding", "planning", "meeting", "treating", "reducing")
-
-
-def graded_topic(subject: str) -> bool:
-    """Whether a summary judgment grades one of PEEL's questions (a cut-off word may start one)."""
-    if GRADED_TOPIC.match(subject):
-        return True
-    word = subject.strip().lower()
-    return 0 < len(word) < 12 and " " not in word and any(t.startswith(word) for t in _TOPIC_WORDS)
 
 
 @dataclass
@@ -125,7 +167,8 @@ class Judgment:
     pillar: str | None  # the pillar when the subject is a whole pillar
     start: int  # the sentence stating it, as offsets into the block text
     end: int
-    carried_year: str | None = None  # "In 2017, we judged ..." restated this year
+    carried_year: str | None = None  # "In 2017, we judged ...": an earlier inspection's judgment
+    shape: str = ""  # the grammar's shape that read it ("force first", "earlier judgment", ...)
 
 
 @dataclass
@@ -165,19 +208,21 @@ def pillar_of(subject: str) -> str | None:
     return None
 
 
+def is_activity(subject: str) -> bool:
+    """Whether a subject-first judgment's subject is something the force does or has."""
+    return bool(_ACTIVITY.match(subject.strip())) and not re.match(DOER + r"$", subject.strip(), re.I)
+
+
 def _clean_subject(text: str) -> str:
     text = re.split(_SUBJECT_END, text, maxsplit=1, flags=re.IGNORECASE)[0]
     return " ".join(text.split()).strip(" ,;:")
 
 
 def _code(phrase: str, modern: bool) -> str | None:
-    code = grade_code(re.sub(r"^require\b", "requires", phrase.lower()))
+    code = grade_code(re.sub(r"^require\b", "requires", " ".join(phrase.lower().split())))
     if code == "adequate" and not modern:
         return None  # "adequate" is not a grade before 2021: it describes
     return code
-
-
-_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)", re.I)
 
 
 _FORCE_NAME_END = re.compile(
@@ -186,12 +231,11 @@ _FORCE_NAME_END = re.compile(
 
 
 def _doer_starts_clause(before: str, pronoun: bool = False) -> bool:
-    """The force is the clause's subject: at most an opening phrase comes before it."""
+    """The force is the clause's subject: at most an OPENER comes before it."""
     # Drop the force's own name ("The Metropolitan Police") and a leading "the".
     before = _FORCE_NAME_END.sub("", before)
     before = re.sub(r"(?:\b[Tt]he\s+)?(?:[A-Z][\w&-]*\s*)*$", "", before).strip().lower()
-    if not before or before.endswith(("that", "that overall")) or before in ("however", "overall", "but", "and",
-                                                                             "also", "so"):
+    if not before or before.endswith(("that", "that overall")) or before.strip(" ,") in OPENER:
         return True
     if pronoun and re.search(r"(?:,\s*|\s)and$", before):
         return True  # "... protect vulnerable people and it is now good at ..."
@@ -201,7 +245,7 @@ def _doer_starts_clause(before: str, pronoun: bool = False) -> bool:
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:
-    """A sentence split at semicolons, with leading 'and'/'but' dropped."""
+    """A sentence split at semicolons, with a leading 'and'/'but' dropped."""
     out, pos = [], 0
     for part in _CLAUSE_BREAK.split(sentence):
         lead = re.match(r"\s*(?:(?:and|but|however|whereas),?\s+)?", part)
@@ -210,15 +254,200 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     return out
 
 
-def _tail_judgments(first_grade: str, tail: str, modern: bool) -> list[tuple[str, str]]:
-    """(grade, subject) for 'good at X, good at Y but requiring improvement in Z'."""
-    pieces = _NEXT_GRADE.split(first_grade + tail)
+def _linked_judgments(first_grade: str, tail: str, modern: bool) -> list[tuple[str, str]]:
+    """(grade, subject) for 'good at X, good at Y, however it requires improvement in Z'."""
     out = []
-    for piece in pieces:
-        match = re.match(r"(?P<g>" + _G + r")\s+(?:(?:still|also|now)\s+)?(?:at|in|for)\b\s*(?P<subject>.*)$", piece.strip(), re.I | re.S)
+    for piece in re.split(LINK, first_grade + tail, flags=re.IGNORECASE):
+        match = re.match(r"(?P<g>" + GRADE + r")\s+(?:(?:still|also|now)\s+)?" + PREP + r"\b\s*(?P<subject>.*)$",
+                         piece.strip(), re.I | re.S)
         if match and (code := _code(match["g"], modern)):
             out.append((code, _clean_subject(match["subject"])))
     return out
+
+
+# --------------------------------------------------------------------------- shapes
+
+_Found = list[tuple[str, str, "str | None"]]  # (grade, subject, year of an earlier inspection)
+
+
+def _pillar_line(sentence: str, modern: bool) -> _Found | None:
+    """"The extent to which the force is efficient at keeping people safe and reducing crime is good."
+
+    Also "... operates efficiently and sustainably is outstanding" (kent_2018_overview) and
+    "... is not graded" (greater-manchester_2017_overview_part1).
+    """
+    if match := _PILLAR_LINE.search(sentence):
+        code = _code(match["g"], modern)
+        what = match["what"].lower()
+        pillar = next((p for key, p in (("effective", "effectiveness"), ("efficien", "efficiency"),
+                                         ("legitima", "legitimacy")) if key in what), None)
+        if code and pillar:
+            return [(code, pillar, None)]
+    return None
+
+
+def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
+    """An earlier inspection's judgment, which the page carries over.
+
+    "In 2017, we judged the force to be good at preventing crime and tackling anti-social
+    behaviour." / "We also judged it to be good at tackling serious and organised crime."
+    (devon-and-cornwall_2018_effectiveness_part1); "In 2017 we judged the force as good at
+    investigating crime. In 2016 we judged it to be good at tackling serious and organised
+    crime." (dyfed-powys_2018_effectiveness_part1); "In 2017, we judged that the force’s
+    approach to meeting current demand and using resources was good."
+    (south-wales_2018_efficiency); "HMIC judged the force to be inadequate in its
+    crime-recording." (devon-and-cornwall_2016_effectiveness). The year is the caller's
+    when the sentence names none (``""``).
+    """
+    if match := _EARLIER.match(sentence):
+        doer = match["doer"].strip()
+        if doer and not re.match(r"^(?:the\s+)?(?:force|constabulary|it|[A-Z][\w\s&-]*?(?:police|constabulary|service))$",
+                                 doer, re.I):
+            return None  # "we judged most forces to be good at ..."
+        code = _code(match["g"], modern)
+        found = _linked_judgments(match["g"], " " + match["tail"], modern)
+        year = match["year"] or ""
+        return [(g, s, year) for g, s in found if s] or ([(code, "", year)] if code else [])
+    if match := _EARLIER_THAT.match(sentence):
+        code = _code(match["g"], modern)
+        subject = _clean_subject(match["subject"])
+        return [(code, subject, match["year"] or "")] if code and subject else []
+    return None
+
+
+def _we_judge(sentence: str, modern: bool) -> _Found | None:
+    """"We judge Dorset Police to be good in terms of its legitimacy"."""
+    if match := _WE_JUDGE.search(sentence):
+        subject = _clean_subject(re.sub(r"^(?:in|at)\s+", "", match["tail"]))
+        code = _code(match["g"], modern)
+        return [(code, subject, None)] if code else []
+    return None
+
+
+def _subject_first(clause: str, modern: bool) -> _Found | None:
+    """The activity first, then its grade.
+
+    "The way the force prevents crime, tackles anti-social behaviour, keeps people safe and
+    protects vulnerable people, is inadequate." (bedfordshire_2016_effectiveness); "Its
+    management of vulnerability and serious and organised crime is good."
+    (devon-and-cornwall_2016_effectiveness); "The constabulary’s accuracy in terms of
+    recording crime is assessed as good" (lancashire_2018_overview). Also after "that":
+    "I am reassured that the quality of crime investigation is generally good".
+    """
+    starts = [clause] + [clause[m.end():] for m in re.finditer(r"\bthat\s+", clause)]
+    match = next((m for m in map(_SUBJECT_FIRST.match, starts) if m), None)
+    if match:
+        subject = _clean_subject(re.split(r"\bthat\s+", match["subject"])[-1])
+        if (code := _code(match["g"], modern)) and (is_activity(subject) or pillar_of(subject)):
+            return [(code, subject, None)]
+    return None
+
+
+def _force_first(clause: str, modern: bool) -> _Found | None:
+    """The force first, then its grade and the subject; more judgments may follow.
+
+    "The force is good at encouraging ethical decision-making." and "Dyfed-Powys Police
+    requires improvement in how fairly it treats its workforce." (dyfed-powys_2018_legitimacy);
+    "Although the force is good at investigating crime, ..." (kent_2018_effectiveness);
+    "Merseyside Police is judged as being good, with elements of outstanding, in its ability
+    to understand demand, use its resources well" (merseyside_2016_overview_part1); "in terms
+    of its effectiveness, in general, the force is good at reducing crime and preventing
+    offending and is good at tackling anti-social behaviour, however it requires improvement
+    in the way it investigates offending" (surrey_2014_overview). A grade with no subject
+    ("Essex Police is good.") grades the force as a whole.
+    """
+    clause = _ASIDE.sub("", clause)
+    match = next((m for m in _FORCE_FIRST.finditer(clause)
+                  if _doer_starts_clause(clause[: m.start()], pronoun=m.group().lower().startswith("it "))), None)
+    if match is None:
+        match = _COORDINATED.match(clause)  # "The force works well with partners and is good at ..."
+    if match is None:
+        return None
+    if re.match(r"\s*(?:(?:still|also|now)\s+)?" + PREP + r"\b", match["tail"], re.I):
+        if re.match(r"\s*(?:although|though|while|whilst)\b", clause, re.I):
+            # "Although the force is good at X, Y needs to improve": the subject ends at the comma.
+            return [(g, s.split(",")[0], None) for g, s in _linked_judgments(match["g"], match["tail"], modern)]
+        return [(g, s, None) for g, s in _linked_judgments(match["g"], match["tail"], modern)]
+    if not match["tail"].strip(" .,") and (code := _code(match["g"], modern)):
+        return [(code, "", None)]
+    return []
+
+
+def _by_reference(sentence: str, previous: str, modern: bool) -> _Found | None:
+    """A grade for a subject the sentence before named.
+
+    "Senior leaders make sure that the workforce understands the importance of treating the
+    public and each other with fairness and respect. The force continues to be outstanding
+    in this area." (kent_2018_overview): the subject is the last activity ("-ing ...") the
+    sentence before names.
+    """
+    match = _BY_REFERENCE.match(sentence)
+    if not match or not (code := _code(match["g"], modern)):
+        return None
+    named = re.search(r"\b(?:of|at|in|on|for|to)\s+(?P<activity>\w+ing\b[^.;]*)", previous)
+    return [(code, _clean_subject(named["activity"]) if named else "", None)]
+
+
+_ADJECTIVAL = re.compile(
+    r"^[^,.;]{0,80}?\b(?:has|have|makes|make)\s+(?:a\s+|an\s+)?(?P<g>good|outstanding|inadequate)\s+"
+    r"(?:understanding|use|grasp)\s+of\b",
+    re.IGNORECASE,
+)
+
+
+def adjectival(sentence: str, modern: bool = False) -> str | None:
+    """The grade of an adjectival judgment, which grades a question only where it answers it.
+
+    "South Wales Police makes good use of its resources." (south-wales_2017_efficiency_part2);
+    "The MPS has a good understanding of the people it serves." (metropolitan_2015_legitimacy).
+    LABELS.md ("Adjectival judgments"): the caller uses it only for the first sentence under
+    a question's heading when no grade line states the question's grade.
+    """
+    match = _ADJECTIVAL.match(sentence.strip())
+    return _code(match["g"], modern) if match else None
+
+
+# Only "needs to improve how it ...": "needs to improve its understanding of demand" names a
+# weakness, not a question (cambridgeshire_2016_overview_part1).
+_IMPROVE = re.compile(r"\bneeds?\s+to\s+improve\s+how\s+(?:well\s+)?(?:it|the\s+force)\s+(?P<topic>[^.;]+)", re.IGNORECASE)
+
+
+def improvement_topics(text: str) -> list[tuple[int, str]]:
+    """(offset, topic) of each "needs to improve how it protects vulnerable people" in ``text``.
+
+    Such a sentence is a summary's judgment of a question without a grade word; a graded
+    judgment of the same topic after it judges an aspect of that question
+    (dyfed-powys_2018_effectiveness_part1: "... needs to improve how it protects vulnerable
+    people." then "The force is good at supporting vulnerable victims.").
+    """
+    return [(m.start(), m["topic"]) for m in _IMPROVE.finditer(text)]
+
+
+def _clause_judgments(sentence: str, modern: bool) -> _Found:
+    """Judgments of the clauses of a sentence: subject first or force first, each clause."""
+    out: _Found = []
+    for _, clause in _clauses(sentence):
+        if re.search(r"\bnot\s+(?:yet\s+)?(?:good|outstanding|adequate)\b", clause, re.I):
+            continue
+        found = _subject_first(clause, modern)
+        if found is None:
+            found = _force_first(clause, modern)
+        out.extend(found or [])
+    return out
+
+
+def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> tuple[str, _Found]:
+    """(shape, judgments) of one sentence: the first shape that reads it."""
+    if _NARRATIVE_ONLY.search(sentence):
+        return "not graded", [("not_graded", "leadership", None)]
+    for shape, read in (("pillar line", _pillar_line), ("earlier judgment", _earlier_judgment),
+                        ("we judge", _we_judge)):
+        found = read(sentence, modern)
+        if found is not None:
+            return shape, found
+    if (found := _by_reference(sentence, previous, modern)) is not None:
+        return "by reference", found
+    return "clauses", _clause_judgments(sentence, modern)
 
 
 def find(text: str, modern: bool = False, force: str | None = None) -> tuple[list[Judgment], list[Comparison]]:
@@ -232,66 +461,29 @@ def find(text: str, modern: bool = False, force: str | None = None) -> tuple[lis
     comparisons: list[Comparison] = []
     # Quoted grades ("assessed as ‘good’") read as plain words; offsets are unchanged.
     text = _QUOTED_GRADE.sub(lambda m: " " + m.group(1) + " ", text)
+    previous, year = "", None  # the sentence before; the year of the earlier judgment before
     for start, end in sentences(text):
         sentence = text[start:end]
         if force is not None and (named := forces_named(sentence)) and force not in named:
+            previous = sentence
             continue  # about another force
-        found = _sentence_judgments(sentence.strip(), modern)
+        shape, found = _sentence_judgments(sentence.strip(), modern, previous)
         if marker := _COMPARISON.search(sentence):
             # A comparison grades the past; only what comes before it grades the present.
-            found = _sentence_judgments(sentence[: marker.start()].strip(), modern) if marker.start() > 40 else []
+            shape, found = _sentence_judgments(sentence[: marker.start()].strip(), modern) if marker.start() > 40 \
+                else ("", [])
             earlier = _EARLIER_GRADE.search(sentence, marker.start())
-            year = re.search(r"\b(20\d\d)\b", sentence)
+            stated = re.search(r"\b(20\d\d)\b", sentence)
             code = _code(earlier["g"], modern) if earlier else None
             same = bool(re.search(r"same\s+as|(?<!not\s)consistent\s+with|in\s+line\s+with|similar\s+judgment",
                                   sentence, re.I))
-            comparisons.append(Comparison(code, year.group(1) if year else None, start, end, same))
+            comparisons.append(Comparison(code, stated.group(1) if stated else None, start, end, same))
         for grade, subject, carried in found:
-            judgments.append(Judgment(grade, subject, pillar_of(subject) if subject else None, start, end, carried))
+            if carried == "":
+                carried = year  # "We also judged it to be ...": the year of the sentence before
+            elif carried:
+                year = carried
+            judgments.append(Judgment(grade, subject, pillar_of(subject) if subject else None, start, end,
+                                      carried, shape))
+        previous = sentence
     return judgments, comparisons
-
-
-def _sentence_judgments(sentence: str, modern: bool) -> list[tuple[str, str, str | None]]:
-    """(grade, subject, carried year) for each judgment one sentence states."""
-    if _NARRATIVE_ONLY.search(sentence):
-        return [("not_graded", "leadership", None)]
-    if match := _PILLAR_LINE.search(sentence):
-        code = _code(match["g"], modern)
-        what = match["what"].lower()
-        pillar = next((p for key, p in (("effective", "effectiveness"), ("efficien", "efficiency"),
-                                         ("legitima", "legitimacy")) if key in what), None)
-        if code and pillar:
-            return [(code, pillar, None)]
-    if match := _CARRIED.match(sentence):
-        code = _code(match["g"], modern)
-        subject = _clean_subject(match["tail"])
-        return [(code, subject, match["year"])] if code and subject else []
-    if match := _WE_JUDGE.search(sentence):
-        subject = _clean_subject(re.sub(r"^(?:in|at)\s+", "", match["tail"]))
-        code = _code(match["g"], modern)
-        return [(code, subject, None)] if code else []
-    out: list[tuple[str, str, str | None]] = []
-    for _, clause in _clauses(sentence):
-        if re.search(r"\bnot\s+(?:yet\s+)?(?:good|outstanding|adequate)\b", clause, re.I):
-            continue
-        # "I am reassured that the quality of crime investigation is generally good"
-        starts = [clause] + [clause[m.end():] for m in re.finditer(r"\bthat\s+", clause)]
-        match = next((m for m in map(_SUBJECT_FIRST.match, starts) if m), None)
-        if match:
-            subject = _clean_subject(re.split(r"\bthat\s+", match["subject"])[-1])
-            if (code := _code(match["g"], modern)) and not re.match(_DOER + r"$", subject, re.I) \
-                    and (_GRADED_SUBJECT.search(subject) or pillar_of(subject)):
-                out.append((code, subject, None))
-                continue
-        match = next((m for m in _DOER_JUDGMENT.finditer(clause)
-                      if _doer_starts_clause(clause[: m.start()], pronoun=m.group().lower().startswith("it "))), None)
-        if match is None and (coordinated := _COORDINATED.match(clause)):
-            match = coordinated  # "The force works well with partners and is good at ..."
-        if match:
-            if re.match(r"\s*(?:(?:still|also|now)\s+)?(?:at|in|for)\b", match["tail"], re.I) or not match["tail"].strip(" .,"):
-                found = _tail_judgments(match["g"], match["tail"], modern)
-                if found:
-                    out.extend((g, s, None) for g, s in found)
-                elif (code := _code(match["g"], modern)) and not match["tail"].strip(" .,"):
-                    out.append((code, "", None))
-    return out

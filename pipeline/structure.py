@@ -33,7 +33,8 @@ from .model import (
     Report,
     SourceText,
 )
-from .vocabulary import FORCES, PILLARS, content_words, force_by_short, grade_line, same_subject, slug
+from .vocabulary import (FORCES, PILLARS, content_words, force_by_short, grade_line, question_subject, same_subject,
+                         slug)
 
 _FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
 _PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
@@ -480,6 +481,8 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
     area_scope = "area" if report.page_type == "report" else "question"
     carried: tuple[str, str] | None = None  # (grade, year) for the list after "In 2017, we assessed ... as good at:"
     last: Grade | None = None
+    opened: set[int] = set()  # the questions whose first block has been read
+    improving: list[str] = []  # what the summary said the force needs to improve, so far
 
     for block, question, pillar_section in blocks:
         if block.section not in ("summary", "narrative"):
@@ -498,6 +501,18 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             question.grade = "not_graded"
             grades.append((_grade_at(block, "question", question.question, question.number, "not_graded"), question))
             continue
+        first_under_question = question is not None and id(question) not in opened
+        if question is not None:
+            opened.add(id(question))
+        if first_under_question and question.grade is None and block.section == "narrative" and block.kind == "paragraph":
+            # "South Wales Police makes good use of its resources." as the first sentence under
+            # a question no grade line grades: the question's judgment (LABELS.md, adjectival).
+            span = judgments.sentences(block.text)[0]
+            if code := judgments.adjectival(block.text[span[0]:span[1]], modern):
+                question.grade = code
+                grades.append((_grade_at(block, "question", question.question, question.number, code, *span),
+                               question))
+        topics = judgments.improvement_topics(block.text) if block.section == "summary" else []
         if question is not None:
             last = next((g for g, q in grades if q is question), last)
         found, comparisons = judgments.find(block.text, modern, report.force_short)
@@ -508,7 +523,8 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 if last is not None and last.previous_grade is None:
                     _compare(last, item, report.peel_year)
                 continue
-            grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope)
+            aspects_of = improving + [topic for at, topic in topics if at < item.start]
+            grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope, aspects_of)
             if grade is None:
                 # A restatement: a comparison that follows refers to the judgment it restates.
                 if question is not None:
@@ -524,6 +540,7 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 pillars.add(grade.subject)
             grades.append((grade, question if grade.scope == "question" and question else None))
             last = grade
+        improving += [topic for _, topic in topics]
 
     # A summary judgment that restates a question's grade is that question's judgment.
     kept: list[Grade] = []
@@ -559,7 +576,28 @@ def _grade_at(block: Block, scope: str, subject: str, number: int | None, code: 
                  block.char_start + end)
 
 
-def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope) -> Grade | None:
+_GENERIC_STEMS = frozenset({"crime", "peopl", "publi", "safe", "keep", "reduc", "polic", "force", "effec", "servi"})
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters ("vulnerable", "vulnerability": "vulne"), less the generic ones."""
+    return {w[:5] for w in content_words(text)} - _GENERIC_STEMS
+
+
+def _judges_question(subject: str, question: str) -> bool:
+    """Whether a judgment under a question's heading judges that question, not a narrower aspect.
+
+    "good at investigating crime" under "How effective is the force at investigating crime and
+    reducing re-offending?" does; "good at identifying vulnerable people" under "... protecting
+    those who are vulnerable from harm, and supporting victims?" does not
+    (surrey_2017_effectiveness, kent_2018_effectiveness).
+    """
+    words = {w[:5] for w in content_words(subject)}
+    return not words or len(words & {w[:5] for w in content_words(question)}) > 0.5 * len(words)
+
+
+def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope,
+           aspects_of=()) -> Grade | None:
     """Decide what a prose judgment grades, or None when it adds nothing."""
     at = dict(start=judgment.start, end=judgment.end)
     pillar = judgment.pillar or (judgment.subject if judgment.subject in PILLARS else None)
@@ -580,12 +618,14 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return _grade_at(block, "pillar", pillar, None, judgment.grade, **at)
         return None
     if question is not None and block.section == "narrative":
-        if question.grade is not None:
-            return None  # the question's judgment is already stated; this is a detail
+        if question.grade is not None or not _judges_question(judgment.subject, question.question):
+            return None  # the question's judgment is already stated, or this judges a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
-    if block.section != "summary" or not judgments.graded_topic(judgment.subject):
+    if block.section != "summary" or not question_subject(judgment.subject):
         return None  # a detail of a finding, not the grade of a question or area
+    if judgment.shape != "earlier judgment" and any(_stems(judgment.subject) & _stems(t) for t in aspects_of):
+        return None  # an aspect of a question the summary already judged ("needs to improve how it ...")
     if re.match(r"keeping people safe|reducing crime and keep", judgment.subject, re.I) and (
             "effectiveness" in pillars or (report.page_type == "pillar" and overall is not None)):
         return None  # restates the effectiveness judgment in other words

@@ -144,3 +144,56 @@ def same_subject(a: str, b: str) -> bool:
     """True when one phrase's content words are all in the other's."""
     wa, wb = content_words(a), content_words(b)
     return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
+#: How prose names the subject of one of PEEL's questions (2014-2018/19), at the start of a
+#: judgment's subject ("the force is good at <subject>"). A summary judgment whose subject
+#: starts otherwise judges a narrower aspect ("good at prioritising its use of resources"),
+#: which is not a question's grade (LABELS.md, "Narrower aspects"). This is the stand-in
+#: for the PEEL framework table until the framework's question wordings replace it.
+QUESTION_SUBJECTS = (
+    # effectiveness: preventing crime and anti-social behaviour
+    r"preventing|prevention|(?:the\s+way|how)\s+(?:it|the\s+force)\s+prevents|reducing|keeping\s+people\s+safe",
+    # effectiveness: investigating crime, reducing re-offending, recording crime
+    # ("its crime-recording", devon-and-cornwall_2016_effectiveness; "accuracy in terms of
+    # recording crime", lancashire_2018_overview; "recording crime", kent_2018_effectiveness)
+    r"investigating|investigation|quality\s+of\s+crime\s+investigation|(?:the\s+way|how)\s+it\s+investigates|"
+    r"crime[\s-]recording|recording\s+crime|accuracy\s+(?:in\s+terms\s+of\s+|of\s+)?(?:its\s+)?(?:crime\s+)?recording",
+    # effectiveness: protecting vulnerable people and supporting victims ("identifying and
+    # responding to the most vulnerable people", lincolnshire_2015_overview; "management of
+    # vulnerability", devon-and-cornwall_2016_effectiveness)
+    r"protecting|(?:the\s+way|how)\s+it\s+protects|supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+(?:may|can)|"
+    r"identifying,\s+understanding|identifying\s+and\s+responding|management\s+of\s+vulnerab",
+    # effectiveness: serious and organised crime, specialist capabilities, managing offenders
+    r"tackling|managing|serious\s+and\s+organised\s+crime",
+    # efficiency: demand, resources, planning ("its ability to understand demand", "use its
+    # resources well", merseyside_2016_overview_part1)
+    # ("its understanding of organised crime groups", staffordshire_2017_effectiveness, is an aspect)
+    r"understanding(?!\s+of\b)|understanding\s+of\s+(?:[\w-]+\s+){0,4}?(?:demand|the\s+people|its\s+communities)|(?:its\s+)?ability\s+to\s+understand\s+demand|use\s+(?:of\s+)?(?:its\s+)?resources|using\s+(?:its\s+)?resources|"
+    r"targeting\s+its\s+resources|planning|how\s+(?:well\s+)?(?:it|the\s+force)\s+(?:plans|uses|understands|ensures|meets)|"
+    r"meeting|efficiency|effectiveness\s+at|how\s+it\s+(?:keeps|meets)",
+    # legitimacy: fairness and respect, ethics, the workforce ("treating the public and each
+    # other with fairness and respect", kent_2018_overview; "how fairly it treats its
+    # workforce", "encouraging ethical decision-making", "looking after its workforce’s
+    # wellbeing", dyfed-powys_2018_legitimacy)
+    r"treating|(?:the\s+way|how)\s+(?:it|the\s+force)\s+treats|how\s+fairly\s+it\s+treats|ensuring\s+(?:that\s+)?its\s+workforce|"
+    r"behaving|encouraging\s+ethical|looking\s+after\s+its\s+workforce",
+    # parts of a question graded together ("some aspects of ...")
+    r"some\s+(?:aspects|elements)",
+)
+
+_QUESTION_SUBJECT = re.compile(
+    r"^(?:(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*[’']s)\s+)?(?:the\s+)?(?:approach\s+to\s+)?(?:"
+    + "|".join(QUESTION_SUBJECTS) + r")",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = ("preventing", "tackling", "investigating", "protecting", "supporting", "managing",
+                   "understanding", "planning", "meeting", "treating", "reducing")
+
+
+def question_subject(subject: str) -> bool:
+    """Whether a judgment's subject names one of PEEL's questions (a cut-off word may start one)."""
+    if _QUESTION_SUBJECT.match(subject):
+        return True
+    word = subject.strip().lower()
+    return 0 < len(word) < 12 and " " not in word and any(t.startswith(word) for t in _QUESTION_WORDS)
