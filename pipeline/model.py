@@ -83,6 +83,9 @@ class Grade:
     char_end: int
     previous_grade: str | None = None
     previous_year: str | None = None
+    # The PEEL framework question or area it judges, the same id in every year that asks
+    # it ("effectiveness.preventing-crime"; a pillar's name): data/peel_framework.csv.
+    framework_question: str | None = None
     key: str = ""  # stable across re-runs: from the text, not the position
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 

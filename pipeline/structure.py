@@ -231,6 +231,7 @@ def parse(source: SourceText) -> Report:
     )
     _read_grades(report, state, blocks, modern)
     _read_items(report, blocks)
+    from .framework import assign; assign(report)  # noqa: E702 the framework question of each grade
     return report
 
 
