@@ -49,3 +49,23 @@ def test_headline_figures_say_n_a_where_nothing_was_scored():
     assert evaluate.headline(scores)["question_grades"] == 0.5
     both = evaluate.combine([scores, scores])
     assert (both.totals["question_grades"], both.fields["question_grades"]) == (4, 2)
+
+
+def test_annotations_not_yet_trained_on_are_exact_and_labelled(corpus):
+    """train/pending: every corpus text that had no sentence annotation, annotated by LABELS.md."""
+    from pipeline.model import LABELS
+
+    pending = sorted(training.PENDING_DIR.glob("*.jsonl"))
+    annotated = {p.stem for p in pending} | {f.name for f in training.annotated_files()} | \
+        {p.stem for p in (corpus / "gold_sentences").glob("*.jsonl")}
+    assert annotated >= {p.stem for p in (corpus / "texts").glob("*.txt")}  # every corpus text has one
+    assert not {p.stem for p in pending} & {f.name for f in training.annotated_files()}  # never trained on
+    for path in pending:
+        source = (corpus / "texts" / f"{path.stem}.txt").read_text("utf-8")
+        pos = 0
+        for line in path.read_text("utf-8").splitlines():
+            sentence = __import__("json").loads(line)
+            assert sentence["label"] in LABELS, (path.name, sentence)
+            found = source.find(sentence["text"], pos)
+            assert found >= 0 and sentence["text"] == sentence["text"].strip(), (path.name, sentence["text"][:60])
+            pos = found + len(sentence["text"])
