@@ -32,7 +32,14 @@ example from the corpus. A sentence is tried against the shapes in this order:
                         (with the subject; several per sentence, joined by LINKs)
 5. ``subject first``    "The way the force prevents crime ... is inadequate."
 6. ``by reference``     "The force continues to be outstanding in this area."
-7. ``not graded``       "The extent to which the force is efficient ... is not graded."
+
+"Not graded" is a grade like the others ("... is not graded", "is not yet graded"); a
+grade line "To be graded" / "Not being graded" is read by ``vocabulary.grade_line``, and
+"This question has not been inspected or graded" by ``NOT_INSPECTED``. Two judgments
+outside the shapes are left to the caller, which knows where a sentence sits:
+``adjectival`` ("makes good use of its resources", only the first sentence under an
+ungraded question) and ``improvement_topics`` ("needs to improve how it ...", after which a
+graded judgment of the same topic is an aspect, not a question's grade).
 
 To accept a new wording, add it to the part it belongs to (a new opener to ``OPENER``,
 a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function
@@ -199,6 +206,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def pillar_of(subject: str) -> str | None:
     """The pillar a judgment's subject names, when it names a whole pillar."""
     subject = " ".join(subject.split()).strip(" ,.")
+    if subject in ("effectiveness", "efficiency", "legitimacy"):
+        return subject  # a pillar line names its pillar
     # "The force’s effectiveness at keeping people safe ..." names the pillar too.
     subject = re.sub(r"^(?:the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*?(?:police|constabulary|service)[’']s)\s+"
                      r"(?=effectiveness|efficiency|legitimacy)", "its ", subject, flags=re.I)
@@ -425,29 +434,28 @@ def improvement_topics(text: str) -> list[tuple[int, str]]:
 
 def _clause_judgments(sentence: str, modern: bool) -> _Found:
     """Judgments of the clauses of a sentence: subject first or force first, each clause."""
-    out: _Found = []
+    out: list[tuple[str, str, str | None, str]] = []
     for _, clause in _clauses(sentence):
         if re.search(r"\bnot\s+(?:yet\s+)?(?:good|outstanding|adequate)\b", clause, re.I):
             continue
-        found = _subject_first(clause, modern)
+        shape, found = "subject first", _subject_first(clause, modern)
         if found is None:
-            found = _force_first(clause, modern)
-        out.extend(found or [])
+            shape, found = "force first", _force_first(clause, modern)
+        out.extend((g, s, y, shape) for g, s, y in found or [])
     return out
 
 
-def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> tuple[str, _Found]:
-    """(shape, judgments) of one sentence: the first shape that reads it."""
+def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> list[tuple[str, str, str | None, str]]:
+    """(grade, subject, earlier year, shape) of each judgment of one sentence: the first shape that reads it."""
     if _NARRATIVE_ONLY.search(sentence):
-        return "not graded", [("not_graded", "leadership", None)]
+        return [("not_graded", "leadership", None, "not graded")]
     for shape, read in (("pillar line", _pillar_line), ("earlier judgment", _earlier_judgment),
-                        ("we judge", _we_judge)):
+                        ("we judge", _we_judge),
+                        ("by reference", lambda text, modern: _by_reference(text, previous, modern))):
         found = read(sentence, modern)
         if found is not None:
-            return shape, found
-    if (found := _by_reference(sentence, previous, modern)) is not None:
-        return "by reference", found
-    return "clauses", _clause_judgments(sentence, modern)
+            return [(g, s, y, shape) for g, s, y in found]
+    return _clause_judgments(sentence, modern)
 
 
 def find(text: str, modern: bool = False, force: str | None = None) -> tuple[list[Judgment], list[Comparison]]:
@@ -467,18 +475,17 @@ def find(text: str, modern: bool = False, force: str | None = None) -> tuple[lis
         if force is not None and (named := forces_named(sentence)) and force not in named:
             previous = sentence
             continue  # about another force
-        shape, found = _sentence_judgments(sentence.strip(), modern, previous)
+        found = _sentence_judgments(sentence.strip(), modern, previous)
         if marker := _COMPARISON.search(sentence):
             # A comparison grades the past; only what comes before it grades the present.
-            shape, found = _sentence_judgments(sentence[: marker.start()].strip(), modern) if marker.start() > 40 \
-                else ("", [])
+            found = _sentence_judgments(sentence[: marker.start()].strip(), modern) if marker.start() > 40 else []
             earlier = _EARLIER_GRADE.search(sentence, marker.start())
             stated = re.search(r"\b(20\d\d)\b", sentence)
             code = _code(earlier["g"], modern) if earlier else None
             same = bool(re.search(r"same\s+as|(?<!not\s)consistent\s+with|in\s+line\s+with|similar\s+judgment",
                                   sentence, re.I))
             comparisons.append(Comparison(code, stated.group(1) if stated else None, start, end, same))
-        for grade, subject, carried in found:
+        for grade, subject, carried, shape in found:
             if carried == "":
                 carried = year  # "We also judged it to be ...": the year of the sentence before
             elif carried:

@@ -84,6 +84,7 @@ _GRADE_WORDS = {
     "not yet graded": "not_graded",
     "not graded": "not_graded",
     "to be graded": "not_graded",
+    "not being graded": "not_graded",  # greater-manchester_2017_overview_part1
     "ungraded": "not_graded",
 }
 

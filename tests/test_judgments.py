@@ -1,0 +1,222 @@
+"""The grammar of judgments (pipeline/judgments.py), one shape at a time, on real corpus text.
+
+Each test reads its sentence from ../shared/corpus/texts at test time (the ``corpus``
+fixture skips when the corpus is absent), so a test fails if the page's wording is not read
+as the grade, the subject and nothing else.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pipeline import judgments
+from pipeline.runner import process_file
+
+
+def _sentence(corpus, name: str, starts: str) -> str:
+    """The text of corpus page ``name`` from ``starts`` to the end of that sentence (or two)."""
+    text = (corpus / "texts" / f"{name}.txt").read_text("utf-8")
+    at = text.find(starts)
+    assert at >= 0, f"{name} no longer says {starts!r}"
+    end = re.compile(r"[.;](?=\s|$)").search(text, at + len(starts))
+    return text[at:end.end() if end else len(text)]
+
+
+def _read(sentence: str, force: str | None = None, modern: bool = False) -> list[tuple[str, str]]:
+    found, _ = judgments.find(sentence, modern, force)
+    return [(j.grade, j.subject) for j in found]
+
+
+def _question_grades(corpus, name: str) -> list[tuple[str, str]]:
+    report = process_file(corpus / "texts" / f"{name}.txt").report
+    return sorted((g.grade, g.subject) for g in report.grades if g.scope in ("question", "area"))
+
+
+# ---- force first, any subject ------------------------------------------------------------
+
+@pytest.mark.parametrize("starts, grade, subject", [
+    ("The force is good at encouraging ethical", "good", "encouraging ethical decision-making"),
+    ("Dyfed-Powys Police requires improvement in how fairly", "requires_improvement",
+     "how fairly it treats its workforce"),
+])
+def test_force_first_with_any_subject(corpus, starts, grade, subject):
+    assert _read(_sentence(corpus, "dyfed-powys_2018_legitimacy", starts)) == [(grade, subject)]
+
+
+def test_force_first_grades_reach_the_grades_table(corpus):
+    grades = _question_grades(corpus, "dyfed-powys_2018_legitimacy")
+    assert ("good", "encouraging ethical decision-making") in grades
+    assert ("requires_improvement", "how fairly it treats its workforce") in grades
+
+
+# ---- subject first, any activity ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, starts, grade, subject", [
+    ("bedfordshire_2016_effectiveness", "The way the force prevents crime", "inadequate",
+     "The way the force prevents crime, tackles anti-social behaviour, keeps people safe and protects vulnerable people"),
+    ("devon-and-cornwall_2016_effectiveness", "Its management of vulnerability", "good",
+     "Its management of vulnerability and serious and organised crime"),
+    ("lancashire_2018_overview", "The constabulary’s accuracy", "good",
+     "The constabulary’s accuracy in terms of recording crime"),
+])
+def test_subject_first_with_any_activity(corpus, name, starts, grade, subject):
+    assert _read(_sentence(corpus, name, starts)) == [(grade, subject)]
+
+
+def test_a_subject_that_is_not_the_forces_activity_is_no_judgment(corpus):
+    # "Governance is good and there are co-ordinated processes ...": a finding.
+    assert _read(_sentence(corpus, "devon-and-cornwall_2016_effectiveness", "Governance is good")) == []
+
+
+# ---- earlier inspections' judgments ------------------------------------------------------
+
+def test_earlier_judgment_with_comma_and_we_also_judged(corpus):
+    text = _sentence(corpus, "devon-and-cornwall_2018_effectiveness_part1", "In 2017, we judged the force")
+    text += " " + _sentence(corpus, "devon-and-cornwall_2018_effectiveness_part1", "We also judged it")
+    found, _ = judgments.find(text)
+    assert [(j.grade, j.subject, j.carried_year, j.shape) for j in found] == [
+        ("good", "preventing crime and tackling anti-social behaviour", "2017", "earlier judgment"),
+        ("good", "tackling serious and organised crime", "2017", "earlier judgment"),  # the year before
+    ]
+
+
+def test_earlier_judgment_without_comma_and_judged_it_to_be(corpus):
+    text = _sentence(corpus, "dyfed-powys_2018_effectiveness_part1", "In 2017 we judged")
+    text += " " + _sentence(corpus, "dyfed-powys_2018_effectiveness_part1", "In 2016 we judged it")
+    found, _ = judgments.find(text)
+    assert [(j.grade, j.subject, j.carried_year) for j in found] == [
+        ("good", "investigating crime", "2017"), ("good", "tackling serious and organised crime", "2016")]
+
+
+def test_earlier_judgment_we_judged_that(corpus):
+    text = _sentence(corpus, "south-wales_2018_efficiency", "In 2017, we judged that")
+    found, _ = judgments.find(text)
+    assert [(j.grade, j.subject, j.carried_year) for j in found] == [
+        ("good", "the force’s approach to meeting current demand and using resources", "2017")]
+
+
+def test_earlier_judgment_of_another_inspection(corpus):
+    text = _sentence(corpus, "devon-and-cornwall_2016_effectiveness", "HMIC judged the force")
+    assert _read(text) == [("inadequate", "its crime-recording")]
+
+
+def test_earlier_judgments_are_the_questions_grades(corpus):
+    grades = _question_grades(corpus, "dyfed-powys_2018_effectiveness_part1")
+    assert ("good", "investigating crime") in grades
+    assert ("good", "tackling serious and organised crime") in grades
+
+
+# ---- several judgments in one sentence ---------------------------------------------------
+
+def test_several_judgments_joined_by_and_and_contrasted_by_however(corpus):
+    text = _sentence(corpus, "surrey_2014_overview", "in terms of its effectiveness, in general")
+    assert _read(text) == [("good", "reducing crime and preventing offending"),
+                           ("good", "tackling anti-social behaviour"),
+                           ("requires_improvement", "the way it investigates offending")]
+
+
+def test_several_judgments_joined_by_semicolons(corpus):
+    text = _sentence(corpus, "cheshire_2017_overview_part1", "its use of resources to manage demand")
+    text += " " + _sentence(corpus, "cheshire_2017_overview_part1", "and its planning for future demand")
+    assert _read(text) == [("good", "its use of resources to manage demand"),
+                           ("outstanding", "its planning for future demand")]
+
+
+def test_however_opens_two_judgments_joined_by_a_comma(corpus):
+    text = _sentence(corpus, "bedfordshire_2014_overview", "However, it requires improvement in reducing")
+    assert _read(text) == [("requires_improvement", "reducing crime and preventing offending"),
+                           ("requires_improvement", "the way it investigates offending")]
+
+
+def test_an_aside_between_grade_and_subject(corpus):
+    text = _sentence(corpus, "merseyside_2016_overview_part1", "Merseyside Police is judged as being good")
+    assert _read(text) == [("good", "its ability to understand demand, use its resources well")]
+
+
+# ---- by reference to a subject named before ----------------------------------------------
+
+def test_judgment_by_reference_takes_the_subject_named_before(corpus):
+    text = _sentence(corpus, "kent_2018_overview", "Senior leaders make sure that the workforce understands")
+    text += " " + _sentence(corpus, "kent_2018_overview", "The force continues to be outstanding")
+    found, _ = judgments.find(text)
+    assert [(j.grade, j.subject, j.shape) for j in found] == [
+        ("outstanding", "treating the public and each other with fairness and respect", "by reference")]
+
+
+# ---- openers -----------------------------------------------------------------------------
+
+def test_although_opens_the_judgment_and_the_subject_ends_at_the_comma(corpus):
+    text = _sentence(corpus, "kent_2018_effectiveness", "Although the force is good at investigating crime")
+    assert _read(text) == [("good", "investigating crime")]
+
+
+def test_opener_judgment_is_the_grade_of_the_question_it_sits_under(corpus):
+    report = process_file(corpus / "texts" / "kent_2018_effectiveness.txt").report
+    question = next(q for q in report.questions if q.question.startswith("How effective is the force at investigating"))
+    assert question.grade == "good"  # not "outstanding at recording crime", the sentence after
+
+
+# ---- not graded, every way -----------------------------------------------------------------
+
+@pytest.mark.parametrize("starts, pillar", [
+    ("The extent to which the force is efficient at keeping people safe and reducing crime is not graded",
+     "efficiency"),
+    ("The extent to which the force is effective at keeping people safe and reducing crime is not yet graded",
+     "effectiveness"),
+])
+def test_pillar_not_graded_in_prose(corpus, starts, pillar):
+    found, _ = judgments.find(_sentence(corpus, "greater-manchester_2017_overview_part1", starts))
+    assert [(j.grade, j.pillar) for j in found] == [("not_graded", pillar)]
+
+
+def test_not_graded_lines_and_sentences_give_the_pillar_grades(corpus):
+    gold = json.loads((corpus / "gold" / "greater-manchester_2017_overview_part1.json").read_text("utf-8"))
+    report = process_file(corpus / "texts" / "greater-manchester_2017_overview_part1.txt").report
+    assert {g.subject: g.grade for g in report.grades if g.scope == "pillar"} == gold["pillar_grades"] == {
+        "effectiveness": "not_graded", "efficiency": "not_graded", "legitimacy": "not_graded"}
+
+
+def test_to_be_graded_and_not_being_graded_lines(corpus):
+    from pipeline.vocabulary import grade_line
+    text = (corpus / "texts" / "greater-manchester_2017_overview_part1.txt").read_text("utf-8")
+    assert "To be graded" in text.splitlines() and "Not being graded" in text.splitlines()
+    assert grade_line("To be graded") == grade_line("Not being graded") == "not_graded"
+
+
+# ---- a question not re-inspected this year -------------------------------------------------
+
+def test_judgment_carried_over_under_a_question_not_inspected_this_year(corpus):
+    grades = _question_grades(corpus, "devon-and-cornwall_2018_effectiveness_part1")
+    assert grades == sorted([
+        ("good", "preventing crime and tackling anti-social behaviour"),  # "In 2017, we judged ..."
+        ("good", "tackling serious and organised crime"),  # "We also judged it ..."
+        ("good", "protecting vulnerable people"),
+        ("requires_improvement", "How effective is the force at investigating crime and reducing re-offending?"),
+    ])
+
+
+# ---- what is not a question's grade ------------------------------------------------------
+
+def test_narrower_aspects_are_not_question_grades(corpus):
+    # "needs to improve how it protects vulnerable people" judges the question; the graded
+    # sentences after it judge aspects of it (LABELS.md, "Narrower aspects").
+    grades = _question_grades(corpus, "dyfed-powys_2018_effectiveness_part1")
+    assert not any("vulnerab" in subject for _, subject in grades)
+
+
+def test_adjectival_judgment_first_under_an_ungraded_question(corpus):
+    report = process_file(corpus / "texts" / "south-wales_2017_efficiency_part2.txt").report
+    assert {q.question: q.grade for q in report.questions} == {
+        "How well does the force understand demand?": "good", "How well does the force use its resources?": "good"}
+    assert judgments.adjectival(_sentence(corpus, "south-wales_2017_efficiency_part2", "South Wales Police makes good")) \
+        == "good"
+
+
+# ---- another force's grade -----------------------------------------------------------------
+
+def test_another_forces_grade_is_not_this_reports(corpus):
+    text = _sentence(corpus, "dyfed-powys_2018_effectiveness_part1", "We found that Dyfed-Powys Police is good")
+    assert _read(text, force="Dyfed-Powys") == [("good", "reducing crime and keeping people safe")]
+    assert _read(text, force="Kent") == []  # quoted in Kent's report, it is Dyfed-Powys's grade
