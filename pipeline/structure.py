@@ -619,8 +619,16 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return _grade_at(block, "pillar", pillar, None, judgment.grade, **at)
         return None
     if question is not None and block.section == "narrative":
-        if question.grade is not None or not _judges_question(judgment.subject, question.question):
-            return None  # the question's judgment is already stated, or this judges a detail
+        if not _judges_question(judgment.subject, question.question):
+            if judgment.shape == "force first" and question_subject(judgment.subject) \
+                    and block.text[judgment.end - 1:judgment.end] == "." and not any(
+                        same_subject(q.question, judgment.subject) for q in report.questions):
+                # "The force is outstanding at recording crime." under the investigation question:
+                # a question of PEEL's the page has no heading for (kent_2018_effectiveness).
+                return _grade_at(block, "question", judgment.subject, None, judgment.grade, **at)
+            return None  # a detail of the question
+        if question.grade is not None:
+            return None  # the question's judgment is already stated; this is a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
     if block.section != "summary" or not question_subject(judgment.subject):
