@@ -16,7 +16,8 @@ The grammar has two levels. **Parts** are the words a judgment is built from:
 - ``COPULA``    "is", "remains", "continues to be", "has been", ...; ``ADVERB`` ("also",
                 "generally", ...) and ``JUDGED`` ("judged to be", "assessed as", "judged
                 as being") may follow it;
-- ``PREP``      what joins a grade to its subject: "at", "in", "for", "in respect of";
+- ``PREP``      what joins a grade to its subject: "at", "in", "for" ("in respect of its
+                efficiency" is "in" + the subject "respect of its efficiency");
 - ``OPENER``    words before the doer that do not change the judgment: "Although",
                 "However,", "Overall,", "We found that", "In terms of its effectiveness,";
 - ``LINK``      what joins a further judgment to the one before in the same sentence:
@@ -28,10 +29,11 @@ example from the corpus. A sentence is tried against the shapes in this order:
 1. ``pillar line``      "The extent to which the force is effective at ... is good."
 2. ``earlier judgment`` "In 2017, we judged the force to be good at preventing crime."
 3. ``we judge``         "We judge Dorset Police to be good in terms of its legitimacy."
-4. ``force first``      "The force is good at encouraging ethical decision-making."
-                        (with the subject; several per sentence, joined by LINKs)
-5. ``subject first``    "The way the force prevents crime ... is inadequate."
-6. ``by reference``     "The force continues to be outstanding in this area."
+4. ``by reference``     "The force continues to be outstanding in this area."
+5. then clause by clause (a sentence split at semicolons):
+   ``subject first``    "The way the force prevents crime ... is inadequate.", else
+   ``force first``      "The force is good at encouraging ethical decision-making."
+                        (several per clause, joined by LINKs)
 
 "Not graded" is a grade like the others ("... is not graded", "is not yet graded"); a
 grade line "To be graded" / "Not being graded" is read by ``vocabulary.grade_line``, and
@@ -42,8 +44,8 @@ ungraded question) and ``improvement_topics`` ("needs to improve how it ...", af
 graded judgment of the same topic is an aspect, not a question's grade).
 
 To accept a new wording, add it to the part it belongs to (a new opener to ``OPENER``,
-a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function
-listed in ``_SHAPES``.
+a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function,
+tried in ``_sentence_judgments``, with a test in tests/test_judgments.py.
 """
 from __future__ import annotations
 
