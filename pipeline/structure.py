@@ -82,6 +82,15 @@ _LEAD_IN = re.compile(
     r".{0,60}\b(?:must|should) immediately\b)",
     re.IGNORECASE,
 )
+# "In 2016, we recommended that ...", "In our 2017 national legitimacy report, we
+# recommended that all forces should:": a recommendation of an earlier inspection.
+RECALLED_RECOMMENDATION = re.compile(
+    r"^(?:In|During|Following)\s+(?:our\s+|the\s+|its\s+)?(?P<year>(?:19|20)\d\d)(?:/\d\d)?\b[^.;:]{0,80}?,?\s+"
+    r"(?:we|HMIC|HMICFRS|the\s+inspectorate)\s+(?:also\s+)?(?:made\s+(?:a|the\s+following|\w+)\s+recommendations?"
+    r"|recommended)\b(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_ALL_FORCES = re.compile(r"\b(?:all|every)\s+(?:police\s+)?forces?\b|\bnational\b", re.IGNORECASE)
 _CARRIED_LIST = re.compile(
     r"^In (?P<year>20\d\d),\s+(?:we|HMIC|HMICFRS)\s+(?:judged|assessed)\s+.{0,60}?\bas\s+(?P<g>outstanding|good|inadequate|requiring improvement)\s+(?:at|in):$",
     re.IGNORECASE,
@@ -671,6 +680,7 @@ def _read_items(report: Report, blocks) -> None:
     # Where the walker put each block (before recommendations are moved out of a cause of
     # concern), and whether the blocks before were a recommendation list.
     previous_place: tuple | None = None
+    recalled: Block | None = None  # "In 2017, we recommended that all forces should:", before its list
     in_list = False  # after a lead-in: its list items are recommendations
     after_list = False  # a recommendation list just ended: the next paragraph is a new concern
     for block, _, _ in blocks:
@@ -725,15 +735,29 @@ def _read_items(report: Report, blocks) -> None:
             else:
                 pending_lead_in = None
                 rec.append(_recommendation(len(rec), block, lead_in))
+        elif recalled is not None and block.kind == "list_item":
+            rec.append(_recommendation(len(rec), block, recalled, _recalled_by(recalled.text)))
         else:
+            recalled = None
             for match in judgments.sentences(block.text):
                 sentence = block.text[match[0]:match[1]]
+                earlier = _recalled_by(sentence)
+                if earlier and block.kind == "paragraph" and match[1] == len(block.text) and sentence.endswith(":"):
+                    recalled = block  # its list items are the recommendations it recalls
+                elif earlier:
+                    rec.append(Recommendation(
+                        "", block.question_number, block.question, None, None, None, None, sentence,
+                        block.char_start + match[0], block.char_start + match[1],
+                        block.truncated and match[1] == len(block.text), *earlier))
                 if _CAUSE_OF_CONCERN.search(sentence):
                     concerns.append((CauseOfConcern(
                         "", block.question_number, block.question, sentence, block.char_start + match[0],
                         block.char_start + match[1], block.truncated and match[1] == len(block.text)), False))
         previous = block
     flush_lead_in()
+    rec.sort(key=lambda r: r.char_start)  # recalled ones, found in prose, in reading order too
+    for number, recommendation in enumerate(rec, start=1):
+        recommendation.recommendation_id = f"rec-{number:02d}"
 
     # A sentence that names a cause of concern stated again under its heading is the same concern.
     headed = [c for c, under_heading in concerns if under_heading]
@@ -754,7 +778,16 @@ def _restates(sentence: str, item: str) -> bool:
     return bool(words) and len(words & content_words(item)) >= 0.7 * len(words)
 
 
-def _recommendation(index: int, block: Block, lead_in: Block | None) -> Recommendation:
+def _recalled_by(sentence: str) -> tuple[str, str] | None:
+    """(year it was made, to whom) of a recommendation an earlier inspection made, else None."""
+    match = RECALLED_RECOMMENDATION.match(sentence)
+    if match is None:
+        return None
+    return match["year"], "all forces" if _ALL_FORCES.search(sentence) else "this force"
+
+
+def _recommendation(index: int, block: Block, lead_in: Block | None,
+                    recalled: tuple[str, str] | None = None) -> Recommendation:
     return Recommendation(
         f"rec-{index + 1:02d}",
         block.question_number,
@@ -767,4 +800,5 @@ def _recommendation(index: int, block: Block, lead_in: Block | None) -> Recommen
         block.char_start,
         block.char_end,
         block.truncated,
+        *(recalled or (None, None)),
     )
