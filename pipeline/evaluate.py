@@ -284,11 +284,18 @@ def evaluate_pairs(pairs: list[tuple[Path, Path | None, Path | None]]) -> tuple[
     return scores, errors
 
 
+#: Our corrected copies of corpus gold files that are surely wrong (each says why in its
+#: "notes"); they replace the corpus's own when scoring (../shared/corpus/README.md).
+GOLD_FIXES = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus-gold"
+
+
 def corpus_pairs(corpus: Path) -> list[tuple[Path, Path | None, Path | None]]:
-    """(text, gold, gold sentences) for every excerpt of a corpus folder."""
+    """(text, gold, gold sentences) for every excerpt of a corpus folder (gold fixed where we fixed it)."""
     pairs = []
     for text in sorted((corpus / "texts").glob("*.txt")):
         gold = corpus / "gold" / f"{text.stem}.json"
+        if (GOLD_FIXES / gold.name).is_file() and gold.exists():
+            gold = GOLD_FIXES / gold.name
         sentences = corpus / "gold_sentences" / f"{text.stem}.jsonl"
         pairs.append((text, gold if gold.exists() else None, sentences if sentences.exists() else None))
     return pairs
