@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -29,14 +30,25 @@ class _Progress:
 
     def __call__(self, done: int, total: int, path: Path) -> None:
         if self.enabled and total > 1:
-            line = f"{done}/{total} reports: {path}"
-            click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
+            # One character short of the terminal's width, so the line never wraps.
+            try:
+                self.width = os.get_terminal_size(sys.stderr.fileno()).columns - 1 or 79
+            except OSError:
+                self.width = shutil.get_terminal_size((80, 24)).columns - 1
+            line = _one_line(f"{done}/{total} reports: {path}")
+            click.echo("\r" + line[:self.width].ljust(self.width), nl=False, err=True)
             self.shown = True
 
     def clear(self) -> None:
         if self.shown:
-            click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
             self.shown = False
+
+
+def _one_line(message: str) -> str:
+    """A message as one line: line ends and other control characters in it (a file name's) escaped."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in message)
 
 
 @main.command()
@@ -75,26 +87,28 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, w
 
     source = click.get_current_context().get_parameter_source("corrections")
     if source is not click.core.ParameterSource.DEFAULT and not corrections.is_file():
-        raise click.BadParameter(f"{corrections}: no such file", param_hint="--corrections")
+        what = "not a regular file" if corrections.exists() else "no such file"
+        raise click.BadParameter(f"{corrections}: {what}", param_hint="--corrections")
 
     progress = _Progress(not quiet)
     try:
         result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections, wait=wait,
                               progress=progress)
     except PipelineError as exc:
-        progress.clear()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_one_line(str(exc))) from None
+    except OSError as exc:  # the file system said no where no check foresaw it: one line, not a traceback
+        raise click.ClickException(_one_line(f"{exc.filename or out}: {exc.strerror or exc}")) from None
     finally:
         progress.clear()
     for error in result.errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {_one_line(error)}", err=True)
     for warning in result.problems + result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {_one_line(warning)}", err=True)
     for name in result.unmatched:
         click.echo(f"warning: {name} matches nothing; it is listed in {out}/unmatched_corrections.csv", err=True)
     if not quiet:
         for note in result.skipped:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {_one_line(note)}", err=True)
     if quiet:
         pass
     elif result.unchanged:
@@ -112,6 +126,10 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, w
             from .review import summary
 
             click.echo(f"changes: {summary(result.changes)} (see {out}/changes.csv)", err=True)
+    elif result.report_count:
+        click.echo(f"nothing written to {out}/: no report could be processed; the "
+                   f"{_plural(result.report_count, 'report')} there {'is' if result.report_count == 1 else 'are'} "
+                   "kept as they were", err=True)
     else:
         click.echo(f"nothing written to {out}/: no report could be processed", err=True)
     sys.exit(1 if result.errors or not (result.reports or result.unchanged) else 0)
@@ -170,7 +188,7 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, folds: int, errors:
         scored = [scoring.evaluate_pairs(part) for part in parts]
         scores = scoring.combine([s for s, _ in scored])
         anything |= scores.scored
-        click.echo(scoring.format_scores(f"== {title}: {len(pairs)} texts", scores))
+        click.echo(scoring.format_scores(f"== {title}: {_plural(len(pairs), 'text')}", scores))
         for _, failures in scored:
             for failure in failures:
                 click.echo(f"  error: {failure}")
@@ -191,7 +209,7 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, folds: int, errors:
 
     test_forces = ", ".join(split()["test"])
     systems, skipped, scored = scoring.heldout_sentence_scores(corpus_dir if has_corpus else None, raw)
-    click.echo(f"== Sentence labels on held-out forces ({test_forces}; never trained on): {scored} texts")
+    click.echo(f"== Sentence labels on held-out forces ({test_forces}; never trained on): {_plural(scored, 'text')}")
     if skipped:
         click.echo(f"  ({len(skipped)} annotated texts skipped: their source text is not here or was edited)")
     click.echo(scoring.format_systems(systems))

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import recover, swap
+from .atomic import STAGING_MARK, recover, swap
 from .model import (
     AreaForImprovement,
     CauseOfConcern,
     Grade,
     LabelledReport,
+    PipelineError,
     Question,
     Recommendation,
     Sentence,
@@ -125,7 +126,7 @@ def document(labelled: LabelledReport) -> dict:
 
 # A cell, or a line within one, starting with one of these (after any spaces) runs as
 # a formula when a spreadsheet opens the CSV, or a tool that splits on line ends reads it.
-_FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n]))(?=[ \t]*[=+\-@]|[\t\r])")
+_FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))(?=[ \t]*[=+\-@]|[\t\r])")
 
 
 def _defuse(value):
@@ -219,6 +220,7 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
     recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; outputs are for sharing
+    (staging / STAGING_MARK).write_bytes(b"")  # so an interrupted run's folder is known as ours
     try:
         for name, frame in tables(reports).items():
             write_csv(frame, staging / name)
@@ -229,8 +231,9 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
             (staging / "json" / f"{labelled.report.report_id}.json").write_text(
                 text, encoding="utf-8", errors="backslashreplace")
             source = labelled.report.source
-            if source.page_starts is not None:
-                # A PDF's offsets index the text rebuilt from it: keep that text to check them against.
+            if source.page_starts is not None or source.encoding not in ("utf-8", "cp1252"):
+                # A PDF's offsets index the text rebuilt from it, a repaired text's the repaired
+                # text: keep that text to check them against.
                 (staging / "text").mkdir(exist_ok=True)
                 (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
         for name, data in (extra or {}).items():
@@ -238,9 +241,12 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
         if manifest is not None:
             name, make = manifest
             digests = {str(p.relative_to(staging)): hashlib.sha256(p.read_bytes()).hexdigest()
-                       for p in sorted(staging.rglob("*")) if p.is_file()}
+                       for p in sorted(staging.rglob("*")) if p.is_file() and p.name != STAGING_MARK}
             (staging / name).write_bytes(make(digests))
-        swap(staging, out)
+        try:
+            swap(staging, out)
+        except OSError as exc:  # busy, immutable, on another file system: say so in one line
+            raise PipelineError(f"--out {out}: cannot be replaced ({exc.strerror}); the previous outputs are kept") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

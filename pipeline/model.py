@@ -226,6 +226,24 @@ def load(data: dict) -> LabelledReport:
     rows = {name: [_make(cls, row) for row in report.pop(name)] for name, cls in lists.items()}
     report.pop("source")
     built = _make(Report, report, source=source, **rows)
-    if not isinstance(built.source.text, str) or not isinstance(built.report_id, str):
-        raise TypeError("not a cached report")
-    return LabelledReport(built, [_make(Sentence, s) for s in data["sentences"]])
+    labelled = LabelledReport(built, [_make(Sentence, s) for s in data["sentences"]])
+    for row in [built, source, *source.lines, *labelled.sentences, *(r for rs in rows.values() for r in rs)]:
+        _check(row)
+    return labelled
+
+
+_TYPES = {"str": (str,), "str | None": (str, type(None)), "int": (int,), "int | None": (int, type(None)),
+          "bool": (bool,), "float": (float, int)}
+_CODES = {"grade": GRADES, "label": LABELS, "section": SECTIONS}
+
+
+def _check(row) -> None:
+    """Each field of the type its dataclass declares, and each code one of its codes: data
+    read back from a file is not trusted to be what it claims."""
+    for f in fields(row):
+        value, allowed = getattr(row, f.name), _TYPES.get(str(f.type))
+        if allowed and (not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed)):
+            raise TypeError(f"{type(row).__name__}.{f.name}: {value!r}")
+        codes = _CODES.get(f.name)
+        if codes and value is not None and value not in codes and not (f.name == "grade" and value == ""):
+            raise ValueError(f"{type(row).__name__}.{f.name}: {value!r}")

@@ -45,6 +45,7 @@ MANIFEST = ".manifest.json"
 CHANGES = "changes.csv"
 UNMATCHED = "unmatched_corrections.csv"
 LOCK = ".lock"
+from .atomic import STAGING_MARK  # noqa: E402 - marks a folder this pipeline is writing
 #: The libraries whose versions a cached result depends on.
 LIBRARIES = ("spacy", "thinc", "numpy", "pdfplumber", "pdfminer.six", "pandas", "ftfy")
 
@@ -68,6 +69,8 @@ def _kind(path: Path) -> str | None:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return "a name too long for the file system"
         if path.is_symlink():
             return "a symbolic link loop" if exc.errno == errno.ELOOP else "a dangling symbolic link"
         return None if exc.errno == errno.ENOENT else f"unreadable ({exc.strerror})"
@@ -82,6 +85,13 @@ def _kind(path: Path) -> str | None:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long for the file system
+        return False
 
 
 def _plural(count: int, thing: str, things: str | None = None) -> str:
@@ -116,9 +126,10 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
                 skipped.append(f"{path}: skipped {listing} (only {' and '.join(SUPPORTED_SUFFIXES)} files are read)")
             if not found:
                 errors.append(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
-            files.extend(found)
-        elif kind is None and path.exists():
-            files.append(path)
+            files.extend(f for f in found if _absolute(f) not in {_absolute(g) for g in files})
+        elif kind is None and _exists(path):
+            if _absolute(path) not in {_absolute(g) for g in files}:  # named twice: read once
+                files.append(path)
         elif kind is None:
             errors.append(f"{path}: no such file or folder")
         else:
@@ -181,9 +192,15 @@ def _entry(cache: Path, sha: str, version: str | None = None) -> Path:
     return cache / f"{sha}-{version or pipeline_version()}.json"
 
 
+#: A cached result is a few times the size of its text; anything far larger is not one.
+MAX_ENTRY = 40 * 20_000_000
+
+
 def _read_entry(entry: Path) -> LabelledReport | None:
     """A cached result, or None for anything that is not one (a cache miss, never an error)."""
     try:
+        if not entry.is_file() or entry.stat().st_size > MAX_ENTRY:
+            return None
         return load(json.loads(entry.read_bytes()))
     except Exception:  # noqa: BLE001 - whatever is in the cache folder, it is only a miss
         return None
@@ -256,6 +273,8 @@ def _distinct_id(report_id: str, path: Path, seen: dict) -> str:
     first = seen[report_id].report.source.path
     taken = set(report_id.split("-")) | set(slug(first.name).split("-"))
     extra = "-".join(t for t in slug(path.name).split("-") if t not in taken)
+    if len(extra) > 60:  # the id names a file (json/<id>.json): keep it short, and still distinct
+        extra = f"{extra[:50].rstrip('-')}-{hashlib.sha1(extra.encode()).hexdigest()[:8]}"
     candidate = f"{report_id}-{extra}" if extra else report_id
     number = 2
     while candidate in seen:
@@ -268,14 +287,20 @@ def _absolute(path: Path | str) -> str:
     return os.path.abspath(path)
 
 
+def _searched(name: str) -> bool:
+    """Whether a folder's search reads a file of this name."""
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES
+
+
 def _covered(absolute: str, paths: list[Path]) -> bool:
-    """Whether a run over ``paths`` answers for the file at ``absolute``: in a named folder, or named and there.
+    """Whether a run over ``paths`` answers for the file at ``absolute``: one a named folder's
+    search would read (not in a subfolder, not hidden), or a named file that is there.
 
     A named file that is missing keeps its report: only leaving a folder removes one.
     """
     for path in paths:
         named = _absolute(path)
-        if os.path.isdir(path) and absolute.startswith(named.rstrip(os.sep) + os.sep):
+        if os.path.isdir(path) and os.path.dirname(absolute) == named and _searched(os.path.basename(absolute)):
             return True
         if absolute == named and os.path.lexists(path):
             return True
@@ -306,9 +331,18 @@ def plan(paths: list[Path], previous: dict | None = None, out: Path | None = Non
     last = (previous or {}).get("files") or {}
     last = {os.path.normpath(os.path.join(base, name)): info for name, info in last.items()
             if isinstance(info, dict) and info.get("sha") and info.get("path")} if isinstance(last, dict) else {}
-    # A kept report's file by the name it was given, where that still names it from here.
-    kept = [(Path(info["path"]) if _absolute(info["path"]) == absolute else Path(absolute), info["sha"])
-            for absolute, info in sorted(last.items()) if not _covered(absolute, paths)]
+    found = {_absolute(p) for p in files}
+    kept = []
+    for absolute, info in sorted(last.items()):
+        # A kept report's file by the name it was given, where that still names it from here.
+        path = Path(info["path"]) if _absolute(info["path"]) == absolute else Path(absolute)
+        if not _covered(absolute, paths):
+            kept.append((path, info["sha"]))
+        elif absolute not in found and os.path.lexists(absolute):
+            # Still in its folder but not a file that can be read (a dangling link, a FIFO):
+            # not gone, so its report stays.
+            kept.append((path, info["sha"]))
+            errors.append(f"{path}: {_kind(path) or 'cannot be read'}; its results from the last run are kept")
     return Plan([(p, _sha256(p)) for p in files], kept, last, errors, skipped, base)
 
 
@@ -370,7 +404,7 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
     # Files keep the id they had, where it still names the same report; then the others
     # take the report's id or, if taken, one with what their file name adds.
     for path, labelled in loaded:
-        old = previous_ids.get(str(path))
+        old = previous_ids.get(work.name(path)) or previous_ids.get(str(path))
         if old and old not in seen and (old == labelled.report.report_id or old.startswith(labelled.report.report_id + "-")):
             labelled.report.report_id = old
             seen[old] = labelled
@@ -396,13 +430,16 @@ def _prune(cache: Path, reports: list[LabelledReport]) -> None:
         return
     wanted = {r.report.source.sha256 for r in reports}
     current = {name for name in (f"{sha}-{pipeline_version()}.json" for sha in wanted) if (cache / name).is_file()}
-    for entry in cache.glob("*.json"):
-        sha = entry.name.split("-", 1)[0]
-        if entry.name in current or (sha in wanted and not any(n.startswith(sha) for n in current)):
-            continue
-        entry.unlink(missing_ok=True)
-    for entry in cache.glob("*.pickle"):  # the format of earlier versions: never read, only removed
-        entry.unlink(missing_ok=True)
+    try:
+        for entry in cache.glob("*.json"):
+            sha = entry.name.split("-", 1)[0]
+            if entry.name in current or (sha in wanted and not any(n.startswith(sha) for n in current)):
+                continue
+            entry.unlink(missing_ok=True)
+        for entry in cache.glob("*.pickle"):  # the format of earlier versions: never read, only removed
+            entry.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be tidied only takes more room
 
 
 def _state(work: Plan, max_pages: int | None, corrections: Path | None) -> dict:
@@ -430,7 +467,7 @@ def output_lock(out: Path, wait: bool = False):
         cache.mkdir(parents=True, exist_ok=True)
         handle = os.open(cache / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PipelineError(f"--out {out}: cannot write beside it in {cache.parent} ({exc.strerror})") from None
+        raise PipelineError(f"--out {out}: cannot write {cache / LOCK} ({exc.strerror})") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -471,10 +508,16 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
 
 def _check_out(out: Path, paths: list[Path]) -> None:
     """The output folder must be a folder of its own: it is replaced as a whole."""
-    resolved = out.resolve()
-    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
+    try:
+        resolved, here = out.resolve(), Path.cwd().resolve()
+        inputs = [p.resolve() for p in paths if _exists(p)]
+    except FileNotFoundError:
+        raise PipelineError("the current folder no longer exists; cd to the project folder") from None
+    except (OSError, RuntimeError) as exc:  # a link loop, a name too long
+        raise PipelineError(f"--out {out}: {getattr(exc, 'strerror', None) or exc}") from None
+    if resolved == here or resolved in here.parents:
         raise PipelineError(f"--out {out}: the output folder is replaced as a whole; name a folder of its own")
-    if any(resolved == p.resolve() or resolved in p.resolve().parents for p in paths if p.exists()):
+    if any(resolved == p or resolved in p.parents for p in inputs):
         raise PipelineError(f"--out {out}: the output folder must not hold the input reports")
     if out.exists() and not out.is_dir():
         raise PipelineError(f"--out {out}: is a file, not a folder")
@@ -486,27 +529,61 @@ def _check_out(out: Path, paths: list[Path]) -> None:
 
 
 def _check_ours(out: Path) -> None:
-    """Refuse a folder holding anything this pipeline did not write: the run replaces it whole."""
-    if not out.is_dir():
-        return
-    present = sorted(str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir())
-    if not present:
-        return
-    manifest = _manifest(out)
-    if not manifest:
-        raise PipelineError(f"--out {out}: this folder holds files this pipeline did not write (no {MANIFEST}); "
-                            "name a new or empty folder, or one this pipeline wrote")
-    ours = set(manifest.get("outputs") or {}) | {MANIFEST}
-    foreign = [name for name in present if name not in ours]
+    """Refuse a folder holding anything this pipeline did not write: the run replaces it whole.
+
+    Ours are the files its manifest lists, in the folder itself, json/ and text/; any
+    other file, folder or link is the user's.
+    """
+    try:
+        if not out.is_dir() or not any(out.iterdir()):
+            return
+        manifest = _manifest(out)
+        if not manifest:
+            raise PipelineError(f"--out {out}: this folder holds files this pipeline did not write (no {MANIFEST}); "
+                                "name a new or empty folder, or one this pipeline wrote")
+        ours = set(manifest.get("outputs") or {}) | {MANIFEST, STAGING_MARK}
+        foreign = []
+        for folder, folders, files in os.walk(out):
+            relative = os.path.relpath(folder, out)
+            for name in folders:
+                path = os.path.join(folder, name)
+                if os.path.islink(path) or relative != "." or name not in ("json", "text"):
+                    foreign.append(os.path.normpath(os.path.join(relative, name)) + ("" if os.path.islink(path) else "/"))
+            folders[:] = [n for n in folders if relative == "." and n in ("json", "text")
+                          and not os.path.islink(os.path.join(folder, n))]
+            for name in files:
+                name = os.path.normpath(os.path.join(relative, name))
+                if name not in ours or os.path.islink(os.path.join(out, name)):
+                    foreign.append(name)
+    except OSError as exc:
+        raise PipelineError(f"--out {out}: cannot read it ({exc.strerror})") from None
     if foreign:
+        foreign.sort()
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise PipelineError(f"--out {out}: holds {shown}, not written by this pipeline; move "
                             f"{'it' if len(foreign) == 1 else 'them'} out first (the folder is replaced as a whole)")
 
 
+def _mount_point(folder: Path) -> bool:
+    """Whether a file system is mounted at ``folder`` (a bind mount too, which ismount misses)."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        table = Path("/proc/self/mountinfo").read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+    where = os.path.realpath(folder)
+    # Field 5 is the mount point, with spaces and the like written as octal escapes.
+    points = {line.split()[4].encode().decode("unicode_escape") for line in table.splitlines() if len(line.split()) > 4}
+    return where in points
+
+
 def _check_writable(out: Path) -> None:
     """Fail before any work when the outputs could not be written."""
     parent = out.parent
+    if out.is_dir() and _mount_point(out):
+        raise PipelineError(f"--out {out}: is a mount point, and the output folder is replaced as a whole; "
+                            "name a folder inside it")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent)).rmdir()
@@ -527,7 +604,7 @@ def _output_hashes(out: Path) -> dict[str, str]:
     if not out.is_dir():
         return {}
     return {str(p.relative_to(out)): _sha256(p) for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+            if p.is_file() and p.name not in (MANIFEST, STAGING_MARK)}
 
 
 def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
@@ -541,9 +618,10 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
     result.report_count = len(result.reports)
     result.problems = problems
     result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
-    if result.kept == len(result.reports) and {_absolute(r.report.source.path) for r in result.reports} == set(work.previous):
-        # No input of this run could be processed and none left: the outputs stay exactly as they are.
-        result.reports, result.report_count = [], 0
+    if result.kept == len(result.reports):
+        # No input of this run could be processed: the outputs stay exactly as they are
+        # (a folder that is suddenly empty may be one that is not mounted).
+        result.report_count, result.reports = len(result.reports), []
         return result
     documents = {r.report.report_id: export.document(r) for r in result.reports}
     result.changes = review.diff(export.previous_documents(out), documents)
@@ -563,8 +641,10 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
     def manifest(outputs: dict[str, str]) -> bytes:
         # ASCII escapes: file names that are not valid UTF-8 still write.
         return (json.dumps({"state": state, "errors": result.errors, "unmatched": result.unmatched,
-                            "problems": problems, "warnings": result.warnings, "reports": len(result.reports),
-                            "ids": {str(r.report.source.path): r.report.report_id for r in result.reports},
+                            "problems": problems, "reports": len(result.reports),
+                            # said again by a run with nothing to do; how the cache fared is this run's own
+                            "warnings": [w for w in result.warnings if "cache not written" not in w],
+                            "ids": {work.name(r.report.source.path): r.report.report_id for r in result.reports},
                             "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 
     export.write(result.reports, out, extra, documents, manifest=(MANIFEST, manifest))

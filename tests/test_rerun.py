@@ -118,10 +118,13 @@ def test_reports_added_and_removed_are_logged(workspace, tmp_path):
     assert list(zip(log["report_id"], log["change"])) == [("dorset-2015-effectiveness", "report added")]
     (raw / CAMBRIDGESHIRE.name).unlink()
     (raw / "notes.md").write_text("not a report", encoding="utf-8")
+    assert _run(raw, out, corrections).reports == []  # raw/ holds no report now: nothing is written
+    (raw / "kent.txt").write_text(TEXT.replace("Cambridgeshire", "Kent"), encoding="utf-8")
     _run(raw, out, corrections)
     log = _read(out, "changes.csv").iloc[2:]
-    assert list(zip(log["report_id"], log["change"])) == [("cambridgeshire-2015-effectiveness", "report removed")]
-    assert list(_read(out, "reports.csv")["report_id"]) == ["dorset-2015-effectiveness"]
+    assert sorted(zip(log["report_id"], log["change"])) == [("cambridgeshire-2015-effectiveness", "report removed"),
+                                                           ("kent-2015-effectiveness", "report added")]
+    assert list(_read(out, "reports.csv")["report_id"]) == ["dorset-2015-effectiveness", "kent-2015-effectiveness"]
 
 
 def _write_corrections(path: Path, rows: list[dict]) -> None:

@@ -478,3 +478,249 @@ def test_train_honours_no_color():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert done.stdout.strip() == "False"
+
+
+# From a second attack as a new user --------------------------------------------------
+
+def test_a_folder_whose_files_became_unreachable_keeps_every_report(tmp_path, cli, corpus):
+    share, raw, out = tmp_path / "share", tmp_path / "raw", tmp_path / "processed"
+    share.mkdir()
+    raw.mkdir()
+    for name in ("essex_2016_overview", "gwent_2017_overview"):
+        shutil.copy(corpus / "texts" / f"{name}.txt", share)
+        (raw / f"{name}.txt").symlink_to(share / f"{name}.txt")
+    assert _invoke(cli, "run", raw, "--out", out).exit_code == 0
+    before = _snapshot(out)
+    share.rename(tmp_path / "unmounted")  # every link in raw/ now dangles
+    result = _invoke(cli, "run", raw, "--out", out)
+    assert result.exit_code == 1
+    assert "the 2 reports there are kept as they were" in result.stderr
+    assert [line for line in result.stderr.splitlines() if "its results from the last run are kept" in line]
+    assert _snapshot(out) == before
+    for link in raw.iterdir():  # emptied altogether: still nothing is removed
+        link.unlink()
+    assert _invoke(cli, "run", raw, "--out", out).exit_code == 1 and _snapshot(out) == before
+
+
+def test_one_dangling_link_keeps_its_report_while_the_others_update(tmp_path, cli, corpus):
+    share, raw, out = tmp_path / "share", tmp_path / "raw", tmp_path / "processed"
+    share.mkdir()
+    raw.mkdir()
+    shutil.copy(corpus / "texts" / "essex_2016_overview.txt", share)
+    (raw / "essex.txt").symlink_to(share / "essex_2016_overview.txt")
+    shutil.copy(corpus / "texts" / "gwent_2017_overview.txt", raw)
+    _invoke(cli, "run", raw, "--out", out)
+    (share / "essex_2016_overview.txt").unlink()
+    result = _invoke(cli, "run", raw, "--out", out)
+    assert result.exit_code == 1 and "essex.txt" in result.stderr
+    assert len(_cells(out / "reports.csv")) == 2
+
+
+def test_reports_of_files_a_folder_search_does_not_read_are_kept(tmp_path, cli, corpus):
+    """Named once explicitly (a subfolder, a hidden or extension-less file), they do not leave raw/."""
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    (raw / "2016").mkdir(parents=True)
+    shutil.copy(corpus / "texts" / "essex_2016_overview.txt", raw)
+    shutil.copy(corpus / "texts" / "gwent_2017_overview.txt", raw / "2016")
+    shutil.copy(corpus / "texts" / "dorset_2017_legitimacy.txt", raw / "dorset")
+    assert _invoke(cli, "run", raw, raw / "2016", raw / "dorset", "--out", out).exit_code == 0
+    result = _invoke(cli, "run", raw, "--out", out)
+    assert result.exit_code == 0 and "removed" not in result.stderr
+    assert len(_cells(out / "reports.csv")) == 3
+
+
+def test_report_ids_stay_when_a_partial_run_starts_elsewhere(tmp_path, corpus, monkeypatch):
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    for part in ("part1", "part2"):
+        shutil.copy(corpus / "texts" / f"avon-and-somerset_2016_overview_{part}.txt", raw)
+    monkeypatch.chdir(tmp_path)
+    run([Path("raw")], Path("processed"), corrections=None)
+    ids = {r["source_file"]: r["report_id"] for r in _cells(out / "reports.csv")}
+    part2 = raw / "avon-and-somerset_2016_overview_part2.txt"
+    part2.write_text(part2.read_text("utf-8") + " edit", encoding="utf-8")
+    monkeypatch.chdir(raw)
+    run([Path(part2.name)], Path("../processed"), corrections=None)
+    assert {r["source_file"]: r["report_id"] for r in _cells(out / "reports.csv")} == ids
+    log = pd.read_csv(out / "changes.csv", encoding="utf-8-sig", dtype=str)
+    assert "report removed" not in set(log["change"])
+
+
+@pytest.mark.parametrize("leftover", ["empty-folders", "a-folder-in-json", "a-link", "a-link-to-a-folder"])
+def test_out_refuses_folders_and_links_it_did_not_make(tmp_path, cli, leftover):
+    out = tmp_path / "processed"
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", out).exit_code == 0
+    (tmp_path / "data").mkdir()
+    if leftover == "empty-folders":
+        (out / "thesis" / "chapters").mkdir(parents=True)
+    elif leftover == "a-folder-in-json":
+        (out / "json" / "mine").mkdir()
+    elif leftover == "a-link":
+        (out / "link.csv").symlink_to(tmp_path / "data")
+    else:
+        (out / "link").symlink_to(tmp_path / "data", target_is_directory=True)
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    result = _invoke(cli, "run", _raw(tmp_path, cambs=TEXT + "\nOne more sentence.\n"), "--out", out)
+    assert result.exit_code == 1 and "not written by this pipeline" in result.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    fresh = tmp_path / "fresh"
+    (fresh / "thesis" / "chapters").mkdir(parents=True)  # a folder tree of empty folders is not empty
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", fresh).exit_code == 1 and (fresh / "thesis").is_dir()
+
+
+def test_folders_beside_out_that_only_look_like_ours_are_left_alone(tmp_path, cli):
+    out = tmp_path / "out_g"
+    backup, old = tmp_path / ".out_g.new-mybackup", tmp_path / ".out_g.old"
+    for folder in (backup, old):
+        folder.mkdir()
+        (folder / "important.txt").write_text("mine", encoding="utf-8")
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", tmp_path / "processed.new-model").exit_code == 0
+    sibling_cache = tmp_path / ".processed.new-model-cache"
+    assert sibling_cache.is_dir()
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", out).exit_code == 0
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", tmp_path / "processed").exit_code == 0
+    assert (backup / "important.txt").read_text("utf-8") == "mine"
+    assert (old / "important.txt").read_text("utf-8") == "mine"
+    assert sibling_cache.is_dir() and list(sibling_cache.glob("*.json"))
+    assert (out / "reports.csv").is_file()
+
+
+def test_a_mount_point_as_out_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "volume"
+    out.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(out), str(out)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount a folder here (needs root and mount permission)")
+    try:
+        result = _python("run", str(CAMBRIDGESHIRE), "--out", str(out))
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "mount point" in result.stderr
+
+
+def test_an_output_folder_that_cannot_be_replaced_is_one_line(tmp_path, cli):
+    out = tmp_path / "processed"
+    assert _invoke(cli, "run", CAMBRIDGESHIRE, "--out", out).exit_code == 0
+    if os.geteuid() != 0 or subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        result = _python("run", str(_raw(tmp_path, cambs=TEXT + "\nOne more.\n")), "--out", str(out))
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "cannot be replaced" in result.stderr and "previous outputs are kept" in result.stderr
+    assert not list(tmp_path.glob(".processed.new-*"))
+
+
+@pytest.mark.parametrize("case", ["out-link-loop", "long-input-name", "deleted-working-folder"])
+def test_odd_paths_get_one_line_not_a_traceback(tmp_path, case):
+    args, cwd = [str(CAMBRIDGESHIRE), "--out", str(tmp_path / "out")], None
+    if case == "out-link-loop":
+        (tmp_path / "l1").symlink_to(tmp_path / "l2")
+        (tmp_path / "l2").symlink_to(tmp_path / "l1")
+        args = [str(CAMBRIDGESHIRE), "--out", str(tmp_path / "l1")]
+    elif case == "long-input-name":
+        args = [str(tmp_path / ("x" * 300 + ".txt")), *args]
+    else:
+        cwd = tmp_path / "gone"
+        cwd.mkdir()
+    code = "import os, sys, runpy; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); sys.argv = sys.argv[1:]; " \
+           "runpy.run_module('pipeline', run_name='__main__')"
+    command = [sys.executable, "-c", code, str(cwd), "run", *args] if cwd else \
+        [sys.executable, "-m", "pipeline", "run", *args]
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert all(line.startswith(("error:", "Error:", "wrote", "changes:")) for line in done.stderr.splitlines())
+
+
+def test_a_second_text_with_a_very_long_name_gets_a_short_distinct_id(tmp_path):
+    raw = _raw(tmp_path, cambs=TEXT)
+    long_name = "-".join(f"w{n:02d}" for n in range(61))
+    (raw / f"{long_name}.txt").write_text(TEXT + "\nA second text of the same report.\n", encoding="utf-8")
+    result = run([raw], tmp_path / "out", corrections=None)
+    assert result.errors == [] and len(result.reports) == 2
+    ids = [r.report.report_id for r in result.reports]
+    assert len(set(ids)) == 2 and max(map(len, ids)) < 120
+
+
+def test_a_repaired_text_is_written_beside_the_tables_so_offsets_can_be_checked(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "cambs.txt").write_bytes(TEXT.replace("’", "â€™").encode("utf-8"))
+    (labelled,) = run([raw], tmp_path / "out", corrections=None).reports
+    assert "repaired" in labelled.report.source.encoding
+    rebuilt = (tmp_path / "out" / "text" / f"{labelled.report.report_id}.txt").read_text("utf-8")
+    for row in _cells(tmp_path / "out" / "sentences.csv"):
+        assert rebuilt[int(row["char_start"]):int(row["char_end"])] == row["text"].removeprefix("'")
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(tmp_path):
+    raw = _raw(tmp_path, cambs=TEXT)
+    out = tmp_path / "out"
+    run([raw], out, corrections=None)
+    (entry,) = cache_dir_for(out).glob("*.json")
+    data = json.loads(entry.read_bytes())
+    data["report"]["grades"][0]["grade"] = ["a"]
+    data["sentences"][0]["text"] = None
+    entry.write_text(json.dumps(data), encoding="ascii")
+    (out / "sentences.csv").write_text("touched", encoding="utf-8")
+    result = run([raw], out, corrections=None)
+    assert result.reused == 0
+    assert "['a']" not in (out / "grades.csv").read_text("utf-8-sig")
+
+
+def test_the_same_input_named_twice_is_read_once(tmp_path, cli):
+    raw = _raw(tmp_path, cambs=TEXT)
+    result = _invoke(cli, "run", raw, raw, raw / "cambs.txt", "--out", tmp_path / "out")
+    assert result.exit_code == 0 and "same text" not in result.stderr
+
+
+def test_messages_stay_one_line_whatever_a_file_is_called(tmp_path, cli):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bad\nname.txt").write_bytes(b"")
+    (raw / "cambs.txt").write_text(TEXT, encoding="utf-8")
+    fifo = tmp_path / "corrections.csv"
+    os.mkfifo(fifo)
+    result = _invoke(cli, "run", raw, "--out", tmp_path / "out", "--corrections", fifo)
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    result = _invoke(cli, "run", raw, "--out", tmp_path / "out")
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "bad\\nname.txt" in error
+
+
+def test_progress_never_wraps_on_a_narrow_terminal(tmp_path):
+    import fcntl
+    import struct
+    import termios
+
+    raw = _raw(tmp_path, **{f"r{n}": TEXT.replace("Cambridgeshire", name)
+                            for n, name in enumerate(["Dorset", "Kent", "Essex", "Surrey"])})
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(tmp_path / "o")],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=300)
+    os.close(leader)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    updates = [part for line in shown.split("\n") for part in line.split("\r") if "reports:" in part]
+    assert updates and max(len(u) for u in updates) <= 49, updates
+
+
+def test_formula_guard_knows_every_line_end():
+    for end in ("\x0b", "\x0c", "\u2028", "\u2029", "\x85"):
+        assert export.csv_text(pd.DataFrame({"t": [f"a{end}=1+2"]})).count("'=1+2") == 1, repr(end)
