@@ -270,7 +270,8 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
     docs, where = [], []
     for block, block_spans in zip(blocks, spans):
         for k, (start, end) in enumerate(block_spans):
-            doc = nlp.make_doc(block.text[start:end])
+            # Read on its words alone: a line break of hard-wrapped text is a space.
+            doc = nlp.make_doc(" ".join(block.text[start:end].split()))
             doc._.section, doc._.question_number = block.section, block.question_number
             docs.append(doc)
             where.append((block, start, end, k == len(block_spans) - 1))

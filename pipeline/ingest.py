@@ -185,10 +185,15 @@ def split_lines(text: str) -> list[Line]:
             break
         body = raw.rstrip("\r\n")
         start = match.start()
-        # "Read more about West MerciaThis is ...": a link glued to prose is not all furniture.
-        furniture = bool(_FURNITURE.match(body.strip())) and not GLUED_LINK.match(body.strip())
-        lines.append(Line(number, start, start + len(body), body, furniture))
+        lines.append(Line(number, start, start + len(body), body, is_furniture(body)))
     return lines
+
+
+def is_furniture(body: str) -> bool:
+    """Whether a line (or a hard-wrapped line joined again) is page furniture, not report text."""
+    words = " ".join(body.split())
+    # "Read more about West MerciaThis is ...": a link glued to prose is not all furniture.
+    return bool(_FURNITURE.match(words)) and not GLUED_LINK.match(words)
 
 
 def read_text(path: Path, max_pages: int | None = None, warnings: list[str] | None = None) -> SourceText:

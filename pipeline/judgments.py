@@ -469,6 +469,9 @@ def find(text: str, modern: bool = False, force: str | None = None) -> tuple[lis
     """
     judgments: list[Judgment] = []
     comparisons: list[Comparison] = []
+    # Read on the words alone (a hard-wrapped line break is a space); offsets are mapped
+    # back to ``text`` at the end.
+    text, origin = _flatten(text)
     # Quoted grades ("assessed as ‘good’") read as plain words; offsets are unchanged.
     text = _QUOTED_GRADE.sub(lambda m: " " + m.group(1) + " ", text)
     previous, year = "", None  # the sentence before; the year of the earlier judgment before
@@ -495,4 +498,19 @@ def find(text: str, modern: bool = False, force: str | None = None) -> tuple[lis
             judgments.append(Judgment(grade, subject, pillar_of(subject) if subject else None, start, end,
                                       carried, shape))
         previous = sentence
+    for item in (*judgments, *comparisons):
+        item.start, item.end = origin[item.start], origin[item.end - 1] + 1
     return judgments, comparisons
+
+
+def _flatten(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of whitespace one space, and where each of its characters was in ``text``."""
+    out, origin = [], []
+    for match in re.finditer(r"\s+|\S+", text):
+        if match.group()[0].isspace():
+            out.append(" ")
+            origin.append(match.start())
+        else:
+            out.append(match.group())
+            origin.extend(range(match.start(), match.end()))
+    return "".join(out), origin

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import judgments
-from .ingest import GLUED_LINK
+from .ingest import GLUED_LINK, is_furniture
 from .model import (
     AreaForImprovement,
     Block,
     CauseOfConcern,
     Grade,
+    Line,
     PipelineError,
     Question,
     Recommendation,
@@ -187,11 +188,89 @@ def _page_type(lines, text: str) -> str:
     return "pillar"
 
 
+# Hard-wrapped text (a browser's "Save Page As, Text" breaks lines at 72 to 80 columns):
+# the widest a wrapped text's lines may be, and how many of its lines must be breaks
+# that wrapping made before the text is taken as wrapped.
+_MAX_WRAP = 160
+_MIN_WRAPPED_SHARE = 0.15
+_MIN_BLANK_SHARE = 0.05
+_FIRST_WORD = re.compile(r"\S+")
+
+
+def _line_is_structure(key: str) -> bool:
+    """A whole line that is structure of its own: a grade, a question number, a date, a heading."""
+    return bool(grade_line(key) or _NUMBER.match(key) or _DATE_CUT.match(key) or _SECTION_HEADING.match(key)
+                or _QUESTIONS_FOR.match(key) or key.lower() in PILLARS or _REPORT_MARKERS.match(key))
+
+
+def _wrap_width(lines: list[Line]) -> int | None:
+    """The column a hard-wrapped text was wrapped at, or None when its lines are not wrapped.
+
+    The width is what all but one line in a hundred fit in; the text is wrapped when it is
+    narrow and many of its lines end where the next line's first word would not have fitted.
+    """
+    lengths = sorted(len(line.text.rstrip()) for line in lines if line.text.strip())
+    if len(lengths) < 5:
+        return None
+    width = lengths[-1 - len(lengths) // 100]
+    if width > _MAX_WRAP:
+        return None
+    breaks = sum(1 for a, b in zip(lines, lines[1:]) if _wraps_into(a, b, width))
+    return width if breaks >= max(3, _MIN_WRAPPED_SHARE * len(lengths)) else None
+
+
+def _wraps_into(line: Line, after: Line, width: int) -> bool:
+    """Whether wrapping at ``width`` broke the line before ``after``: its first word would not fit."""
+    head, word = line.text.rstrip(), _FIRST_WORD.search(after.text)
+    return bool(head.strip() and word) and len(head) + 1 + len(word.group()) > width
+
+
+def _join_wrapped(text: str, lines: list[Line]) -> list[Line]:
+    """The lines of a hard-wrapped text joined back into its paragraphs, headings and list items.
+
+    A joined line spans its physical lines (``text[start:end]``, line breaks inside), so
+    offsets stay exact. Lines are joined where the wrapping broke them: the next line's
+    first word would not have fitted. They are not joined before a new list item, after a
+    question heading ("...?"), nor where a sentence ends before a line that is structure
+    of its own (a grade line, a question number, a date); a text that is not wrapped is
+    returned as it is.
+    """
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    # A text whose paragraphs follow each other without a blank line between them: where
+    # a line ends a sentence and the next starts with a capital, a paragraph may end.
+    nonblank = sum(1 for line in lines if line.text.strip())
+    packed = len(lines) - nonblank < _MIN_BLANK_SHARE * nonblank
+    out: list[Line] = []
+    for before, line in zip([None, *lines], lines):
+        if before is not None and _wraps_into(before, line, width) and not _BULLET.match(line.text) \
+                and not _ends_block(before.text.rstrip(), line.text.strip(), packed):
+            start = out[-1].start
+            out[-1] = Line(out[-1].number, start, line.end, text[start:line.end], is_furniture(text[start:line.end]))
+        else:
+            out.append(line)
+    return out
+
+
+def _ends_block(before: str, after: str, packed: bool) -> bool:
+    """Whether a wrapped-looking line break still ends a heading or paragraph."""
+    if before.endswith("?") or re.match(r"(?:How|To what extent)\b", after):
+        return True  # a question heading, or one next
+    if not _ENDS_SENTENCE.search(before):
+        return False
+    return _line_is_structure(_words(after)) or (packed and after[:1].isupper())
+
+
 def parse(source: SourceText) -> Report:
     """Structure one decoded report, raising PipelineError when it is not a PEEL report."""
     text = source.text
-    lines = [line for line in source.lines if not line.furniture]
-    state = _State(page_type=_page_type(lines, text))
+    joined = _join_wrapped(text, source.lines)
+    lines = [line for line in joined if not line.furniture]
+    # The text line by line on its words alone, for what is searched in the whole text
+    # (a hard-wrapped "narrative rather than / graded judgment" is one phrase).
+    words = "\n".join(" ".join(line.text.split()) for line in joined)
+    state = _State(page_type=_page_type(lines, words))
     last = max((i for i, line in enumerate(lines) if line.text.strip()), default=-1)
     cut = not text.endswith(("\n", "\r"))
 
@@ -199,16 +278,16 @@ def parse(source: SourceText) -> Report:
         _walk_line(state, text, line, is_cut_last=cut and index == last)
     _close(state)
 
-    force = _find_force(text, state.title_force)
+    force = _find_force(words, state.title_force)
     year = state.year
-    if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(text)):
+    if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(words)):
         year = _peel_year(match["year"])
     if force is None:
         raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
     # A text about PEEL (a news story quoting a grade) is not a report: a report has the
     # layout of one, or states its judgments in the inspectorate's own words.
     if not (state.title or state.last_updated or state.headline or state.questions or state.line_grades
-            or state.report_heading or _REPORT_WORDING.search(text)):
+            or state.report_heading or _REPORT_WORDING.search(words)):
         raise PipelineError(
             f"{source.path}: not a PEEL inspection report (no PEEL title, date, question, grade line or "
             "report heading found)"
@@ -396,25 +475,31 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _close(state)
 
 
+def _words(text: str) -> str:
+    """``text`` on its words alone: each run of whitespace (a hard-wrapped line break) one space."""
+    return " ".join(text.split())
+
+
 def _cut_heading(body: str) -> bool:
     """Whether a line cut off by the end of the text looks like the start of a heading."""
     return bool(re.match(r"(?:How|What|To what extent|HM\b|HMI|Questions|Areas?|Causes?|Recommendations?|Last)\b", body))
 
 
 def _question(state: _State, body: str, start: int, end: int) -> None:
-    pillar = _pillar_question(body)
+    words = " ".join(body.split())  # a hard-wrapped heading is one line of words
+    pillar = _pillar_question(words)
     if pillar:
         if state.page_type == "pillar":
             state.pillar = state.pillar or pillar
-            if state.headline is None and body.endswith("?"):
-                state.headline = body
+            if state.headline is None and words.endswith("?"):
+                state.headline = words
             state.question, state.section = None, "summary"
         else:
             state.pillar_section = pillar
             state.question, state.section = None, "summary"
         return
     if state.page_type == "pillar" and state.headline is None and not state.in_questions and not state.prose:
-        state.headline = body  # the page's own question, in words we do not know yet
+        state.headline = words  # the page's own question, in words we do not know yet
         return
     state.in_questions = True
     state.question = Question(state.pending_number, body, None, start, end)
@@ -499,12 +584,12 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             carried = None
             continue
         if carried and block.kind == "list_item":
-            subject = block.text.rstrip(" ;.,").removesuffix(" and").removesuffix(";").strip()
+            subject = _words(block.text).rstrip(" ;.,").removesuffix(" and").removesuffix(";").strip()
             grades.append((Grade(area_scope, subject, None, carried[0], block.text, block.char_start,
                                  block.char_end), None))
             continue
         carried = None
-        if match := _CARRIED_LIST.match(block.text):
+        if match := _CARRIED_LIST.match(_words(block.text)):
             carried = (judgments.grade_code_of(match["g"]), match["year"])
             continue
         if question is not None and question.grade is None and judgments.NOT_INSPECTED.search(block.text):
@@ -689,7 +774,7 @@ def _read_items(report: Report, blocks) -> None:
         previous_place = place
         if new_section and block.section != "recommendation":
             lead_in, in_list, after_list = None, False, False
-        if block.section in ("cause_of_concern", "recommendation") and _LEAD_IN.match(block.text) \
+        if block.section in ("cause_of_concern", "recommendation") and _LEAD_IN.match(_words(block.text)) \
                 and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
             flush_lead_in()
             block.section = "recommendation"
@@ -706,7 +791,7 @@ def _read_items(report: Report, blocks) -> None:
             in_list = False
         if block.kind == "list_item" and block.section in ("summary", "narrative") and previous is not None \
                 and (previous.section == "area_for_improvement" or (previous.kind == "paragraph" and re.search(
-                    r"\bareas? for improvement\b[^.]*[.:]$", previous.text, re.I))):
+                    r"\bareas? for improvement\b[^.]*[.:]$", _words(previous.text), re.I))):
             block.section = "area_for_improvement"  # "One area for improvement remained ...:" and its list
         if block.section == "area_for_improvement":
             if block.kind == "list_item" or not block.text.endswith(":"):
