@@ -34,8 +34,8 @@ from .model import (
     Report,
     SourceText,
 )
-from .vocabulary import (FORCES, PILLARS, content_words, force_by_short, grade_line, question_subject, same_subject,
-                         slug)
+from .vocabulary import (FORCES, PILLARS, content_words, force_by_short, forces_named, grade_line, question_subject,
+                         same_subject, slug)
 
 _FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
 _PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
@@ -278,7 +278,7 @@ def parse(source: SourceText) -> Report:
         _walk_line(state, text, line, is_cut_last=cut and index == last)
     _close(state)
 
-    force = _find_force(words, state.title_force)
+    force = _find_force(words, state.title_force or _headline_force(lines))
     year = state.year
     if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(words)):
         year = _peel_year(match["year"])
@@ -286,11 +286,12 @@ def parse(source: SourceText) -> Report:
         raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
     # A text about PEEL (a news story quoting a grade) is not a report: a report has the
     # layout of one, or states its judgments in the inspectorate's own words.
-    if not (state.title or state.last_updated or state.headline or state.questions or state.line_grades
+    # A "Last updated" date alone is not a sign: news pages are dated too.
+    if not (state.title or state.headline or state.questions or state.line_grades
             or state.report_heading or _REPORT_WORDING.search(words)):
         raise PipelineError(
-            f"{source.path}: not a PEEL inspection report (no PEEL title, date, question, grade line or "
-            "report heading found)"
+            f"{source.path}: not a PEEL inspection report (no PEEL title, question, grade line, "
+            "report heading or the inspectorate's wording of a judgment found)"
         )
 
     modern = bool(year and year[:4] >= "2021")
@@ -533,6 +534,16 @@ def _grade_line(state: _State, code: str, body: str, start: int, end: int) -> No
     else:
         return
     state.line_grades.append((Grade(scope, subject, None, code, body, start, end), None))
+
+
+def _headline_force(lines: list[Line]) -> str | None:
+    """The force a page's first line names when that line is a title ("Inspectors praise
+    Cambridgeshire Constabulary"): the page is about it, whatever other forces it quotes."""
+    first = next((" ".join(line.text.split()) for line in lines if line.text.strip()), "")
+    if not first or len(first.split()) > _HEADING_WORDS or _ENDS_SENTENCE.search(first):
+        return None
+    named = forces_named(first) or {short for short, _ in FORCES if re.search(rf"\b{re.escape(short)}\b", first)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _find_force(text: str, title_force: str | None) -> tuple[str, str] | None:

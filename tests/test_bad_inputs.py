@@ -33,6 +33,15 @@ NEWS = (
     "A spokesperson for the constabulary said it welcomed the findings and was already making changes.\n"
 )
 
+# News pages are dated like report pages; a date is not a sign of a report (its headline
+# naming the force and "PEEL 2015" is not a PEEL title either).
+_DATED_NEWS = (
+    "\n\nLast updated 18/02/2016\n\nInspectors from HMIC visited Cambridgeshire Constabulary last autumn. "
+    "In a separate report, Essex Police was judged to be inadequate at protecting vulnerable people.\n"
+)
+DATED_NEWS = "Inspectors praise Cambridgeshire Constabulary" + _DATED_NEWS
+DATED_PEEL_NEWS = "Cambridgeshire PEEL 2015: what the inspectors said" + _DATED_NEWS
+
 
 def _html_page(text: str) -> str:
     """The report page's HTML source, as a browser's "Save page" (HTML only) writes it."""
@@ -62,6 +71,8 @@ def _zero_page_pdf() -> bytes:
 # name: (bytes, what the one-line error must say)
 REFUSED = {
     "news-story.txt": (NEWS.encode("utf-8"), "not a PEEL inspection report"),
+    "dated-news-story.txt": (DATED_NEWS.encode("utf-8"), "not a PEEL inspection report"),
+    "dated-peel-news-story.txt": (DATED_PEEL_NEWS.encode("utf-8"), "not a PEEL inspection report"),
     "saved-page.txt": (_html_page(TEXT).encode("utf-8"), "saved web page's HTML source"),
     "page-source-fragment.txt": (_html_fragment(TEXT).encode("utf-8"), "saved web page's HTML source"),
     "utf-16-le-no-bom.txt": (TEXT.encode("utf-16-le"), "UTF-16 text is not supported; save the file as UTF-8"),
@@ -140,6 +151,21 @@ def test_a_news_story_quoting_a_grade_gives_no_report(tmp_path):
     assert result.exit_code == 1
     assert f"error: {path}: not a PEEL inspection report" in result.stderr
     assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+@pytest.mark.parametrize("headline", ["Cambridgeshire PEEL 2015: what the inspectors said",
+                                      "Inspectors praise Cambridgeshire Constabulary"])
+def test_the_force_named_in_the_title_is_the_reports_force(tmp_path, headline):
+    """A page whose headline names its force is that force's, though another force is named first."""
+    path = tmp_path / "excerpt.txt"
+    path.write_text(
+        f"{headline}\n\nIn a separate report, Essex Police was judged to be inadequate at protecting vulnerable "
+        "people.\n\nHow effective is the force at investigating crime and managing offenders?\n\n"
+        "Requires improvement\n\nCambridgeshire Constabulary requires improvement at investigating crime.\n", "utf-8")
+    report = process_file(path).report
+    assert (report.force_short, report.force) == ("Cambridgeshire", "Cambridgeshire Constabulary")
+    assert [(g.scope, g.grade, g.text) for g in report.grades] == [
+        ("question", "requires_improvement", "Requires improvement")]
 
 
 def _first(text: str, chars: str) -> int:
