@@ -172,18 +172,35 @@ class _State:
     report_heading: bool = False  # a heading of the reports' own ("Areas for improvement", "Our judgments")
 
 
+# An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
+# the HMI's assessment of the force ("This is the first PEEL Assessment of Surrey Police",
+# 2014), leadership's narrative judgment.
+_OVERVIEW_WORDING = re.compile(
+    r"the\s+extent\s+to\s+which\s.{0,60}\bis\s+(?:effective|efficient|legitimate)\b|HMI[’']s\s+observations|"
+    r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment|PEEL\s+Assessment$|\bPEEL\s+Assessment\s+of\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _page_type(lines, text: str) -> str:
-    """pillar, overview or report, from the page's own signs."""
-    bodies = [line.text.strip() for line in lines]
+    """pillar, overview or report, from the page's own signs.
+
+    A page titled "Surrey PEEL 2014" is one pillar's page when it names its pillar (a line
+    "Effectiveness", "Questions for Effectiveness", the pillar's own question); without one,
+    and in an overview's words, it is the force's overview of that year.
+    """
+    bodies = [" ".join(line.text.split()) for line in lines]
     titles = [m for m in map(_PILLAR_TITLE.match, bodies) if m]
+    if titles and titles[0]["year"][:4] >= "2021":
+        return "report"
     if titles:
-        return "report" if titles[0]["year"][:4] >= "2021" else "pillar"
+        names_pillar = any(b.lower() in PILLARS or _QUESTIONS_FOR.match(b) or _pillar_question(b) for b in bodies)
+        return "overview" if not names_pillar and _OVERVIEW_WORDING.search(text) else "pillar"
     if any(_OVERVIEW_TITLE.match(b) for b in bodies):
         return "overview"
-    if any(_REPORT_MARKERS.match(b) for b in bodies) or re.search(r"\bareas of policing\b", text):
+    if any(_REPORT_MARKERS.match(b) for b in bodies) or re.search(r"\bareas\s+of\s+policing\b", text):
         return "report"
-    if re.search(r"the extent to which .{0,60}\bis (?:effective|efficient|legitimate)\b|HMI[’']s observations|"
-                 r"narrative rather than (?:a )?graded judgment|PEEL Assessment$", text, re.I | re.M):
+    if _OVERVIEW_WORDING.search(text):
         return "overview"
     return "pillar"
 

@@ -220,3 +220,18 @@ def test_another_forces_grade_is_not_this_reports(corpus):
     text = _sentence(corpus, "dyfed-powys_2018_effectiveness_part1", "We found that Dyfed-Powys Police is good")
     assert _read(text, force="Dyfed-Powys") == [("good", "reducing crime and keeping people safe")]
     assert _read(text, force="Kent") == []  # quoted in Kent's report, it is Dyfed-Powys's grade
+
+
+# ---- page types ------------------------------------------------------------------------------
+
+def test_a_2014_overview_titled_like_a_pillar_page_is_an_overview(corpus):
+    # "Surrey PEEL 2014" names no pillar (no "Effectiveness" line, no pillar question) and is
+    # the HMI's "first PEEL Assessment of Surrey Police": one judgment per pillar, no overall grade.
+    report = process_file(corpus / "texts" / "surrey_2014_overview.txt").report
+    assert (report.report_id, report.page_type, report.pillar, report.overall_grade) == (
+        "surrey-2014-overview", "overview", None, None)
+    assert [(g.scope, g.subject, g.grade) for g in report.grades if g.scope == "pillar"] == [
+        ("pillar", "efficiency", "good")]
+    # pillar pages titled the same way name their pillar and stay pillar pages
+    for name in ("staffordshire_2014_effectiveness", "west-mercia_2014_efficiency"):
+        assert process_file(corpus / "texts" / f"{name}.txt").report.page_type == "pillar"
