@@ -423,15 +423,23 @@ def adjectival(sentence: str, modern: bool = False) -> str | None:
 _IMPROVE = re.compile(r"\bneeds?\s+to\s+improve\s+how\s+(?:well\s+)?(?:it|the\s+force)\s+(?P<topic>[^.;]+)", re.IGNORECASE)
 
 
-def improvement_topics(text: str) -> list[tuple[int, str]]:
-    """(offset, topic) of each "needs to improve how it protects vulnerable people" in ``text``.
+# "Overall, Surrey Police supports vulnerable victims well." (surrey_2018_effectiveness_part1)
+_OVERALL_WELL = re.compile(
+    r"\boverall,?\s+(?:the\s+(?:force|constabulary)|it|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+(?:Police|Constabulary))\s+"
+    r"(?P<topic>[a-z]+s\s+[^.;,]+?)\s+well\b", re.IGNORECASE)
 
-    Such a sentence is a summary's judgment of a question without a grade word; a graded
-    judgment of the same topic after it judges an aspect of that question
-    (dyfed-powys_2018_effectiveness_part1: "... needs to improve how it protects vulnerable
-    people." then "The force is good at supporting vulnerable victims.").
+
+def improvement_topics(text: str) -> list[tuple[int, str]]:
+    """(offset, topic) of each summary judgment of a question without a grade word in ``text``.
+
+    "needs to improve how it protects vulnerable people", "Overall, Surrey Police supports
+    vulnerable victims well": a graded judgment of the same topic after it judges an aspect
+    of that question (dyfed-powys_2018_effectiveness_part1: "... needs to improve how it
+    protects vulnerable people." then "The force is good at supporting vulnerable victims.").
     """
-    return [(m.start(), m["topic"]) for m in _IMPROVE.finditer(text)]
+    found = [(m.start(), m["topic"]) for m in _IMPROVE.finditer(text)]
+    found += [(m.start(), m["topic"]) for m in _OVERALL_WELL.finditer(text)]
+    return sorted(found)
 
 
 def _clause_judgments(sentence: str, modern: bool) -> _Found:

@@ -170,6 +170,8 @@ class _State:
     in_judgments: bool = False  # inside a 2021+ "Our judgments" table: grade lines, then areas
     table_grade: str | None = None
     report_heading: bool = False  # a heading of the reports' own ("Areas for improvement", "Our judgments")
+    # aspect grades (id) -> the question they are part of: (its wording, its number)
+    aspect_of: dict[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
 # An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
@@ -337,7 +339,12 @@ def parse(source: SourceText) -> Report:
     )
     _read_grades(report, state, blocks, modern)
     _read_items(report, blocks)
-    from .framework import assign; assign(report)  # noqa: E702 the framework question of each grade
+    from .framework import assign, match
+    assign(report)  # the framework question of each grade; an aspect's is its question's
+    for grade in report.grades:
+        if grade.scope == "aspect" and id(grade) in state.aspect_of:
+            wording, number = state.aspect_of[id(grade)]
+            grade.framework_question = match(wording, report.peel_year, report.pillar, number)
     return report
 
 
@@ -647,7 +654,8 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                     _compare(last, item, report.peel_year)
                 continue
             aspects_of = improving + [topic for at, topic in topics if at < item.start]
-            grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope, aspects_of)
+            grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope, aspects_of,
+                           state.aspect_of)
             if grade is None:
                 # A restatement: a comparison that follows refers to the judgment it restates.
                 if question is not None:
@@ -719,9 +727,40 @@ def _judges_question(subject: str, question: str) -> bool:
     return not words or len(words & {w[:5] for w in content_words(question)}) > 0.5 * len(words)
 
 
+def _part_of(subject: str, topic: str, report: Report) -> bool:
+    """Whether ``subject`` is part of the question a summary judged as ``topic``: their words
+    meet, or the subject's meet the wordings of the framework question the topic names
+    ("identifying people who can't ... protect themselves ... from harm" and "supports
+    vulnerable victims": the question of protecting the vulnerable from harm)."""
+    if _stems(subject) & _stems(topic):
+        return True
+    from .framework import candidates, match
+    question = match(topic, report.peel_year, report.pillar)
+    if question is None:
+        return False
+    wordings = [w.wording for w in candidates(report.peel_year, report.pillar, ("question",))
+                if w.framework_question == question]
+    return bool(_stems(subject) & {s for w in wordings for s in _stems(w)})
+
+
 def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope,
-           aspects_of=()) -> Grade | None:
-    """Decide what a prose judgment grades, or None when it adds nothing."""
+           aspects_of=(), aspect_of=None) -> Grade | None:
+    """Decide what a prose judgment grades, or None when it adds nothing.
+
+    A judgment of part of a question ("The force is good at supporting vulnerable victims"
+    under the vulnerability question, or after the summary judged that question) is a
+    grade of scope ``aspect`` (LABELS.md, "Narrower aspects"), recorded in ``aspect_of``
+    with the question it is part of.
+    """
+    aspect_of = {} if aspect_of is None else aspect_of
+
+    def aspect(wording: str, number: int | None) -> Grade | None:
+        if judgment.shape != "force first" or not judgment.subject:
+            return None
+        grade = _grade_at(block, "aspect", judgment.subject, number, judgment.grade, **at)
+        aspect_of[id(grade)] = (wording, number)
+        return grade
+
     at = dict(start=judgment.start, end=judgment.end)
     pillar = judgment.pillar or (judgment.subject if judgment.subject in PILLARS else None)
     if judgment.subject == "leadership":
@@ -748,15 +787,16 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
                 # "The force is outstanding at recording crime." under the investigation question:
                 # a question of PEEL's the page has no heading for (kent_2018_effectiveness).
                 return _grade_at(block, "question", judgment.subject, None, judgment.grade, **at)
-            return None  # a detail of the question
+            return aspect(question.question, question.number)  # a part of the question
         if question.grade is not None:
             return None  # the question's judgment is already stated; this is a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
     if block.section != "summary" or not question_subject(judgment.subject):
         return None  # a detail of a finding, not the grade of a question or area
-    if judgment.shape != "earlier judgment" and any(_stems(judgment.subject) & _stems(t) for t in aspects_of):
-        return None  # an aspect of a question the summary already judged ("needs to improve how it ...")
+    if judgment.shape != "earlier judgment" and (
+            judged := next((t for t in aspects_of if _part_of(judgment.subject, t, report)), None)):
+        return aspect(judged, None)  # an aspect of a question the summary already judged ("needs to improve how it ...")
     if re.match(r"keeping people safe|reducing crime and keep", judgment.subject, re.I) and (
             "effectiveness" in pillars or (report.page_type == "pillar" and overall is not None)):
         return None  # restates the effectiveness judgment in other words
