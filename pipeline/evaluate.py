@@ -352,7 +352,7 @@ def heldout_sentence_scores(corpus: Path | None, raw: Path, part: str = "test") 
 def format_systems(scores: dict) -> str:
     """Per-label precision/recall/F1 and macro-F1, one column group per system."""
     modes = list(scores)
-    out = [f"{'label':<16}" + "".join(f"{mode + ' P/R/F1':>24}" for mode in modes)]
+    out = [f"{'label':<16}" + "".join(f"{mode + ' P/R/F1':>24}" for mode in modes) + f"{'support':>9}"]
     macro = {mode: [] for mode in modes}
     for label in LABELS:
         row = f"{label:<16}"
@@ -360,7 +360,8 @@ def format_systems(scores: dict) -> str:
             p, r, f = stated_prf(scores[mode].labels[label])
             macro[mode].append(f)
             row += f"{figure(p, '>10.3f')}{figure(r, '>7.3f')}{figure(f, '>7.3f')}"
-        out.append(row)
+        counts = scores[modes[0]].labels[label]
+        out.append(row + f"{counts['tp'] + counts['fn']:>9}")
     out.append(f"{'macro-F1':<16}" + "".join(figure(macro_f1(v), ">24.3f") for v in macro.values()))
     return "\n".join(out)
 
@@ -430,15 +431,18 @@ def split_by_added(pairs: list[tuple[Path, Path | None, Path | None]]) -> tuple[
     return [p for p in pairs if p not in added], added
 
 
-def _sentence_gold(text: Path) -> Path | None:
-    """Any sentence annotation of a corpus text: the corpus's own, else this project's."""
-    from .training import TRAIN_DIR
+def _sentence_golds(text: Path) -> list[tuple[str, Path]]:
+    """The sentence annotations of a corpus text: ("corpus", its own gold) and ("ours", this
+    project's, trained on or not yet)."""
+    from .training import PENDING_DIR, TRAIN_DIR
 
-    for path in (text.parent.parent / "gold_sentences" / f"{text.stem}.jsonl",
-                 TRAIN_DIR / "annotated" / f"{text.stem}.jsonl"):
+    found = []
+    for source, path in (("corpus", text.parent.parent / "gold_sentences" / f"{text.stem}.jsonl"),
+                         ("ours", TRAIN_DIR / "annotated" / f"{text.stem}.jsonl"),
+                         ("ours", PENDING_DIR / f"{text.stem}.jsonl")):
         if path.is_file():
-            return path
-    return None
+            found.append((source, path))
+    return found
 
 
 def folds(pairs: list[tuple[Path, Path | None, Path | None]], k: int = FOLDS) -> list[list[str]]:
@@ -447,58 +451,113 @@ def folds(pairs: list[tuple[Path, Path | None, Path | None]], k: int = FOLDS) ->
     return [forces[i::k] for i in range(k) if forces[i::k]]
 
 
-def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None,
-                     log=None) -> list[tuple[list[str], Scores]]:
+@dataclass
+class Fold:
+    """One fold of the leave-forces-out evaluation."""
+
+    forces: list[str]
+    scores: Scores  # structure, and the pipeline's labels against every annotation
+    labels: dict = field(default_factory=lambda: defaultdict(dict))  # "corpus"/"ours" -> mode -> Scores
+    reliability: list = field(default_factory=list)  # (confidence, right) of each annotated sentence
+
+
+def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log=None) -> list[Fold]:
     """Each fold of forces scored by a pipeline whose classifier was trained without them.
 
     The structure stage has no trained part (its rules were written on the first
     forces: see ``ADDED_FORCES``); the sentence classifier is retrained per fold on
     every annotated force outside it (``training.parts``), and the fold's texts are
-    labelled with that model. Returns (fold's forces, scores) per fold.
+    labelled with that model by each system (rules, model, combined), scored apart on
+    the corpus's own sentence gold and on this project's annotations.
     """
     import contextlib
     import io
     import tempfile
 
     from . import ingest, structure
-    from .classify import classify
+    from .classify import MODES, classify
     from .training import train
 
     pairs = corpus_pairs(corpus)
     results = []
     with tempfile.TemporaryDirectory(prefix="peel-folds-", dir=work) as scratch:
-        for number, fold in enumerate(folds(pairs, k), start=1):
+        for number, forces in enumerate(folds(pairs, k), start=1):
             if log:
-                log(f"fold {number}: training the classifier without {', '.join(fold)}")
+                log(f"fold {number}: training the classifier without {', '.join(forces)}")
             with contextlib.redirect_stdout(io.StringIO()):
-                model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(fold))
-            scores = Scores()
-            for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in fold):
+                model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces))
+            fold = Fold(forces, Scores())
+            for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in forces):
                 try:
                     report = structure.parse(ingest.read(text))
                 except PipelineError:
                     continue
-                labelled = classify(report, "combined", model)
+                labelled = {mode: classify(report, mode, model) for mode in MODES}
                 if gold is not None:
-                    score_structure(labelled, normalise_gold(json.loads(gold.read_text("utf-8"))), scores, text.stem)
-                sentences = _sentence_gold(text)
-                if sentences is not None:
-                    lines = [json.loads(l) for l in sentences.read_text("utf-8").splitlines() if l.strip()]
+                    score_structure(labelled["combined"], normalise_gold(json.loads(gold.read_text("utf-8"))),
+                                    fold.scores, text.stem)
+                for source, path in _sentence_golds(text):
+                    lines = [json.loads(l) for l in path.read_text("utf-8").splitlines() if l.strip()]
                     try:
-                        score_sentences(labelled, lines, scores, text.stem)
+                        spans = {(a, b): label for a, b, label in gold_sentence_spans(report.source.text, lines)}
                     except ValueError:
-                        pass  # the text was edited since it was annotated
-            results.append((fold, scores))
+                        continue  # the text was edited since it was annotated
+                    score_sentences(labelled["combined"], lines, fold.scores, text.stem)
+                    for mode in MODES:
+                        score_sentences(labelled[mode], lines, fold.labels[source].setdefault(mode, Scores()),
+                                        text.stem)
+                    fold.reliability += [(s.confidence, s.label == spans[(s.char_start, s.char_end)])
+                                         for s in labelled["combined"].sentences if (s.char_start, s.char_end) in spans]
+            results.append(fold)
     return results
 
 
-def format_folds(results: list[tuple[list[str], Scores]]) -> str:
-    """Per-fold figures with their mean and the worst fold's."""
-    columns = {f"fold {i}": headline(scores) for i, (_, scores) in enumerate(results, start=1)}
+#: Confidence bins of the reliability table: [0, 0.5), [0.5, 0.6), ... [0.9, 1.0].
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def reliability(pairs: list[tuple[float, bool]]) -> tuple[list[tuple[str, int, float | None, float | None]], float | None]:
+    """Rows (bin, sentences, mean confidence, accuracy) and the expected calibration error."""
+    rows, error = [], 0.0
+    for low, high in zip(BINS, BINS[1:]):
+        inside = [(c, r) for c, r in pairs if low <= c < high or (high == 1.0 and c == 1.0)]
+        confidence = sum(c for c, _ in inside) / len(inside) if inside else None
+        accuracy = sum(r for _, r in inside) / len(inside) if inside else None
+        rows.append((f"{low:.1f}-{high:.1f}", len(inside), confidence, accuracy))
+        if inside:
+            error += len(inside) / len(pairs) * abs(accuracy - confidence)
+    return rows, (error if pairs else None)
+
+
+def format_folds(results: list[Fold]) -> str:
+    """Per-fold figures with their mean and the worst fold's; labels per system and per
+    annotation; the reliability of the pipeline's confidence."""
+    from .classify import MODES
+
+    columns = {f"fold {i}": headline(fold.scores) for i, fold in enumerate(results, start=1)}
     rows = next(iter(columns.values()))
     known = {row: [c[row] for c in columns.values() if c[row] is not None] for row in rows}
     columns["mean"] = {row: sum(v) / len(v) if v else None for row, v in known.items()}
     columns["worst"] = {row: min(v) if v else None for row, v in known.items()}
-    notes = [f"  fold {i}: {', '.join(fold)}" for i, (fold, _) in enumerate(results, start=1)]
-    return format_columns(f"== Leave-forces-out: {len(results)} folds of forces, each labelled by a classifier "
-                          "trained without them", columns, notes)
+    notes = [f"  fold {i}: {', '.join(fold.forces)}" for i, fold in enumerate(results, start=1)]
+    out = [format_columns(f"== Leave-forces-out: {len(results)} folds of forces, each labelled by a classifier "
+                          "trained without them", columns, notes)]
+    for source, title in (("corpus", "the corpus's own sentence gold"), ("ours", "this project's annotations")):
+        pooled = {mode: combine([f.labels[source][mode] for f in results if mode in f.labels[source]])
+                  for mode in MODES}
+        if not any(s.sentences_gold for s in pooled.values()):
+            continue
+        out += ["", f"== Leave-forces-out sentence labels on {title}: {pooled['combined'].sentences_gold} sentences, "
+                "all folds pooled", format_systems(pooled)]
+        macros = {mode: [macro_f1([stated_prf(f.labels[source][mode].labels[label])[2] for label in LABELS])
+                         for f in results if mode in f.labels[source]] for mode in MODES}
+        out.append(f"{'macro-F1 by fold':<16}" + "".join(
+            f"{'mean ' + figure(sum(v) / len(v), '.3f') + ', worst ' + figure(min(v), '.3f'):>24}"
+            for v in ([m for m in macros[mode] if m is not None] for mode in MODES) if v))
+    pairs = [p for fold in results for p in fold.reliability]
+    rows, error = reliability(pairs)
+    out += ["", f"== Reliability of confidence (combined, leave-forces-out, {len(pairs)} annotated sentences)",
+            f"{'confidence':<12}{'sentences':>10}{'mean conf':>11}{'accuracy':>10}"]
+    out += [f"{name:<12}{n:>10}{figure(c, '>11.3f')}{figure(a, '>10.3f')}" for name, n, c, a in rows]
+    out.append(f"expected calibration error {figure(error, '.3f')}")
+    return "\n".join(out)

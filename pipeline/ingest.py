@@ -40,6 +40,7 @@ _FURNITURE = re.compile(
       | page\ \d+\ of\ \d+
       | read\ more\ about\ .*
       | contact\ \S+(?:\ \S+){0,3}
+      | contact\ (?:him|her|them)\ (?:via|through|at)\ .{0,60}
       | view\ the\ \w+\ questions\ for\ \w+
       | .{3,60},\ (?:her|his)\ majesty[’']s\ inspector\ of\ constabulary(?:\ and\ fire\ &\ rescue\ services)?
       | (?:hmicfrs|hmic)\ is\ consulting\ on\ .*

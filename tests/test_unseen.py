@@ -69,3 +69,14 @@ def test_annotations_not_yet_trained_on_are_exact_and_labelled(corpus):
             found = source.find(sentence["text"], pos)
             assert found >= 0 and sentence["text"] == sentence["text"].strip(), (path.name, sentence["text"][:60])
             pos = found + len(sentence["text"])
+
+
+def test_reliability_bins_confidence_against_accuracy():
+    pairs = [(0.95, True)] * 9 + [(0.95, False)] + [(0.55, True)] * 2 + [(0.55, False)] * 2 + [(1.0, True)]
+    rows, error = evaluate.reliability(pairs)
+    by_bin = {name: (n, c, a) for name, n, c, a in rows}
+    assert by_bin["0.9-1.0"][0] == 11 and by_bin["0.5-0.6"] == (4, 0.55, 0.5)
+    assert by_bin["0.0-0.5"] == (0, None, None)
+    expected = 11 / 15 * abs(10 / 11 - (0.95 * 10 + 1.0) / 11) + 4 / 15 * abs(0.5 - 0.55)
+    assert abs(error - expected) < 1e-12
+    assert evaluate.reliability([]) == ([(n, 0, None, None) for n, *_ in rows], None)
