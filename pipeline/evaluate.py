@@ -140,6 +140,14 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
             scores.check("question_grades", False,
                          f"{name}: {grade.subject[:60]!r} graded {grade.grade!r}: not in gold ({grade.text[:80]!r})")
 
+    # The framework question of each gold wording (the matching alone, at the threshold in force).
+    from . import framework
+
+    for subject, year, pillar, number, want in framework_examples(gold):
+        got = framework.match(subject, year, pillar, number)
+        if want is not None or got is not None:
+            scores.check("framework_question", got == want, f"{name}: {subject[:60]!r} got {got}, expected {want}")
+
     for kind in ITEM_KINDS:
         gold_items = list(gold.get(kind) or [])
         for item in getattr(report, kind):
@@ -284,6 +292,30 @@ def evaluate_pairs(pairs: list[tuple[Path, Path | None, Path | None]]) -> tuple[
     return scores, errors
 
 
+#: The framework question each gold question wording of the corpus names, by hand.
+FRAMEWORK_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "framework-gold.csv"
+
+
+def framework_gold() -> dict[tuple[str | None, str], str | None]:
+    """(peel_year, gold wording) -> the framework question it names, or None where none."""
+    import csv
+
+    if not FRAMEWORK_GOLD.is_file():
+        return {}
+    with FRAMEWORK_GOLD.open(encoding="utf-8", newline="") as handle:
+        return {(row["peel_year"] or None, row["wording"]): row["framework_question"] or None
+                for row in csv.DictReader(handle)}
+
+
+def framework_examples(gold: dict) -> list[tuple[str, str | None, str | None, int | None, str | None]]:
+    """A gold file's question wordings as (subject, year, pillar, number, framework question)."""
+    expected = framework_gold()
+    pillar = gold.get("pillar") if gold.get("page_type") == "pillar" else None
+    return [(want["question"], gold.get("peel_year"), pillar, want["number"],
+             expected[(gold.get("peel_year"), want["question"])])
+            for want in gold.get("question_grades") or [] if (gold.get("peel_year"), want["question"]) in expected]
+
+
 #: Our corrected copies of corpus gold files that are surely wrong (each says why in its
 #: "notes"); they replace the corpus's own when scoring (../shared/corpus/README.md).
 GOLD_FIXES = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus-gold"
@@ -404,7 +436,7 @@ def force_of_text(path: Path) -> str:
 def headline(scores: Scores) -> dict[str, float | None]:
     """The figures compared across parts of the corpus: None where nothing was scored."""
     out: dict[str, float | None] = {}
-    for key in (*FIELDS, "page_type", "pillar_grades", "question_grades"):
+    for key in (*FIELDS, "page_type", "pillar_grades", "question_grades", "framework_question"):
         out[key] = scores.fields[key] / scores.totals[key] if scores.totals[key] else None
     for kind in ITEM_KINDS:
         p, r, _ = stated_prf(scores.items[kind]) if kind in scores.items else (None, None, None)
@@ -459,6 +491,7 @@ class Fold:
     scores: Scores  # structure, and the pipeline's labels against every annotation
     labels: dict = field(default_factory=lambda: defaultdict(dict))  # "corpus"/"ours" -> mode -> Scores
     reliability: list = field(default_factory=list)  # (confidence, right) of each annotated sentence
+    threshold: float | None = None  # the framework mapping's, chosen without the fold's forces
 
 
 def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log=None) -> list[Fold]:
@@ -468,25 +501,42 @@ def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log
     forces: see ``ADDED_FORCES``); the sentence classifier is retrained per fold on
     every annotated force outside it (``training.parts``), and the fold's texts are
     labelled with that model by each system (rules, model, combined), scored apart on
-    the corpus's own sentence gold and on this project's annotations.
+    the corpus's own sentence gold and on this project's annotations. The framework
+    mapping's threshold is chosen again for each fold without the fold's forces.
     """
+    from . import framework
+
+    pairs = corpus_pairs(corpus)
+    results: list[Fold] = []
+    shipped = framework.MATCH_THRESHOLD
+    try:
+        _folds(pairs, k, work, log, results)
+    finally:
+        framework.MATCH_THRESHOLD = shipped  # the shipped threshold back, however the folds ended
+    return results
+
+
+def _folds(pairs, k, work, log, results: list) -> None:
+    """The folds of ``leave_forces_out``, appended to ``results`` as each ends."""
     import contextlib
     import io
     import tempfile
 
-    from . import ingest, structure
+    from . import framework, ingest, structure
     from .classify import MODES, classify
     from .training import train
 
-    pairs = corpus_pairs(corpus)
-    results = []
     with tempfile.TemporaryDirectory(prefix="peel-folds-", dir=work) as scratch:
         for number, forces in enumerate(folds(pairs, k), start=1):
             if log:
                 log(f"fold {number}: training the classifier without {', '.join(forces)}")
             with contextlib.redirect_stdout(io.StringIO()):
                 model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces))
-            fold = Fold(forces, Scores())
+            # The framework mapping's threshold, chosen again without the fold's forces.
+            seen = [e for t, g, _ in pairs if g is not None and force_of_text(t) not in forces
+                    for e in framework_examples(json.loads(g.read_text("utf-8")))]
+            framework.MATCH_THRESHOLD = framework.choose_threshold(seen)
+            fold = Fold(forces, Scores(), threshold=framework.MATCH_THRESHOLD)
             for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in forces):
                 try:
                     report = structure.parse(ingest.read(text))
@@ -509,7 +559,6 @@ def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log
                     fold.reliability += [(s.confidence, s.label == spans[(s.char_start, s.char_end)])
                                          for s in labelled["combined"].sentences if (s.char_start, s.char_end) in spans]
             results.append(fold)
-    return results
 
 
 #: Confidence bins of the reliability table: [0, 0.5), [0.5, 0.6), ... [0.9, 1.0].
@@ -539,7 +588,8 @@ def format_folds(results: list[Fold]) -> str:
     known = {row: [c[row] for c in columns.values() if c[row] is not None] for row in rows}
     columns["mean"] = {row: sum(v) / len(v) if v else None for row, v in known.items()}
     columns["worst"] = {row: min(v) if v else None for row, v in known.items()}
-    notes = [f"  fold {i}: {', '.join(fold.forces)}" for i, fold in enumerate(results, start=1)]
+    notes = [f"  fold {i}: {', '.join(fold.forces)} (framework threshold {fold.threshold})"
+             for i, fold in enumerate(results, start=1)]
     out = [format_columns(f"== Leave-forces-out: {len(results)} folds of forces, each labelled by a classifier "
                           "trained without them", columns, notes)]
     for source, title in (("corpus", "the corpus's own sentence gold"), ("ours", "this project's annotations")):

@@ -98,6 +98,8 @@ def test_corpus_meets_accuracy_targets(selection, evaluated):
     scores, errors = evaluated
     assert errors == []
     for field, total in scores.totals.items():
+        if field == "framework_question":
+            continue  # not a field or grade of the report: tests/test_framework.py holds its floors
         assert scores.fields[field] / total >= 0.98, (field, [f for f in scores.failures if f.startswith(field)])
     for kind, counts in scores.items.items():
         precision, recall, _ = prf(counts)
