@@ -12,7 +12,16 @@ Three kinds of page are recognised (``Report.page_type``):
 - ``pillar``: one pillar of one PEEL year ("Essex PEEL 2016" / "Effectiveness"), with
   an overall grade and questions;
 - ``overview``: a force's PEEL year ("Essex 2016") with one judgment per pillar;
-- ``report``: the 2021/22 and 2023-25 reports, graded by area of policing.
+- ``report``: the 2021/22 and 2023-25 reports, graded by area of policing;
+- ``letter``: the inspectorate's letters to a force (cause-of-concern and revisit
+  letters), dated "Published on:" / "Sent on:";
+- ``tracker``: a recommendation tracker's page ("PEEL: police effectiveness 2016 –
+  Bedfordshire Police (8770)"), whose status lines ("[on]3rd November 2016
+  [status]awaiting-review[/status][/on]") are furniture that dates it.
+
+Letters and trackers introduce their causes of concern, recommendations and areas for
+improvement in running text ("we identified three causes of concern:", "Our inspection
+found:", "We made the following recommendations:"); those become rows like any others.
 """
 from __future__ import annotations
 
@@ -34,8 +43,9 @@ from .model import (
     Report,
     SourceText,
 )
-from .vocabulary import (FORCES, PILLARS, content_words, force_by_short, forces_named, grade_line, question_subject,
-                         same_subject, slug)
+from .vocabulary import (CONCERN_LEAD_IN, FORCES, ITEMS_TITLE, LETTER_DATE, LETTER_TITLE, PILLARS,
+                         RECOMMENDATION_LEAD_IN, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, content_words,
+                         force_by_short, forces_named, grade_line, long_date, question_subject, same_subject, slug)
 
 _FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
 _PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
@@ -172,6 +182,11 @@ class _State:
     report_heading: bool = False  # a heading of the reports' own ("Areas for improvement", "Our judgments")
     # aspect grades (id) -> the question they are part of: (its wording, its number)
     aspect_of: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    text: str = ""  # the source text, for what a closed paragraph says
+    # Letters and trackers: the dates they state ("published", "sent", "status"), and a
+    # "Sent on:" whose date is on the next line.
+    dates: dict[str, list[str]] = field(default_factory=dict)
+    date_pending: str | None = None
 
 
 # An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
@@ -185,13 +200,18 @@ _OVERVIEW_WORDING = re.compile(
 
 
 def _page_type(lines, text: str) -> str:
-    """pillar, overview or report, from the page's own signs.
+    """pillar, overview, report, letter or tracker, from the page's own signs.
 
     A page titled "Surrey PEEL 2014" is one pillar's page when it names its pillar (a line
     "Effectiveness", "Questions for Effectiveness", the pillar's own question); without one,
     and in an overview's words, it is the force's overview of that year.
     """
     bodies = [" ".join(line.text.split()) for line in lines]
+    first = next((b for b in bodies if b), "")
+    if TRACKER_TITLE.match(first) or any(TRACKER_STATUS.match(b) for b in bodies):
+        return "tracker"
+    if LETTER_TITLE.match(first) or "Letter information" in bodies:
+        return "letter"
     titles = [m for m in map(_PILLAR_TITLE.match, bodies) if m]
     if titles and titles[0]["year"][:4] >= "2021":
         return "report"
@@ -289,7 +309,7 @@ def parse(source: SourceText) -> Report:
     # The text line by line on its words alone, for what is searched in the whole text
     # (a hard-wrapped "narrative rather than / graded judgment" is one phrase).
     words = "\n".join(" ".join(line.text.split()) for line in joined)
-    state = _State(page_type=_page_type(lines, words))
+    state = _State(page_type=_page_type(lines, words), text=text)
     last = max((i for i, line in enumerate(lines) if line.text.strip()), default=-1)
     cut = not text.endswith(("\n", "\r"))
 
@@ -299,7 +319,7 @@ def parse(source: SourceText) -> Report:
 
     force = _find_force(words, state.title_force or _headline_force(lines))
     year = state.year
-    if year is None and state.page_type == "report" and (match := _REPORT_YEAR.search(words)):
+    if year is None and state.page_type in ("report", "letter") and (match := _REPORT_YEAR.search(words)):
         year = _peel_year(match["year"])
     if force is None:
         raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
@@ -321,9 +341,10 @@ def parse(source: SourceText) -> Report:
     empty = [q for g, q in state.line_grades if g.scope == "area" and q is not None and id(q) not in described]
     state.line_grades = [(g, q) for g, q in state.line_grades if not any(q is e for e in empty)]
     state.questions = [q for q in state.questions if not any(q is e for e in empty)]
-    pillar = state.pillar if state.page_type == "pillar" else None
+    pillar = state.pillar if state.page_type in ("pillar", "tracker") else None
+    kind = [pillar or state.page_type] + (["tracker"] if state.page_type == "tracker" and pillar else [])
     report = Report(
-        report_id="-".join([slug(force[0]), slug(year or "undated"), pillar or state.page_type]),
+        report_id="-".join([slug(force[0]), slug(year or "undated"), *kind]),
         page_type=state.page_type,
         force=force[1],
         force_short=force[0],
@@ -331,7 +352,7 @@ def parse(source: SourceText) -> Report:
         pillar=pillar,
         title=state.title,
         headline_question=state.headline,
-        last_updated=state.last_updated,
+        last_updated=state.last_updated or _stated_date(state),
         overall_grade=None,
         source=source,
         questions=state.questions,
@@ -356,9 +377,43 @@ def _iso_date(match: re.Match) -> str | None:
         return None
 
 
+def _stated_date(state: _State) -> str | None:
+    """A letter's or tracker's date: when it was published (else sent); a tracker's latest status."""
+    for what in ("published", "updated", "last updated", "sent"):
+        if state.dates.get(what):
+            return state.dates[what][0]
+    return max(state.dates.get("status", []), default=None)
+
+
+def _add_date(state: _State, what: str, when: tuple[int, int, int] | None) -> None:
+    try:
+        day = date(*when).isoformat() if when else None
+    except ValueError:
+        return  # a date no calendar has
+    if day:
+        state.dates.setdefault(" ".join(what.lower().split()), []).append(day)
+
+
 def _close(state: _State) -> None:
     if state.current is not None:
-        state.prose.append(state.current)
+        prose = state.current
+        if prose.kind == "paragraph" and state.text:
+            # A lead-in in running text opens the section of what it introduces:
+            # "During our inspection, we identified three causes of concern:".
+            said = _words(state.text[prose.start:prose.end])
+            opens = "cause_of_concern" if CONCERN_LEAD_IN.search(said) else (
+                "recommendation" if RECOMMENDATION_LEAD_IN.search(said) else None)
+            if opens:
+                # Only the lead-in's own sentence opens it: what the paragraph said before
+                # ("Between 6 and 17 September 2021, we inspected ...") stays where it was.
+                spans = judgments.sentences(state.text[prose.start:prose.end])
+                if len(spans) > 1:
+                    cut = prose.start + spans[-1][0]
+                    state.prose.append(_Prose(prose.kind, prose.start, _trim(state.text, prose.start, cut)[1],
+                                              prose.section, prose.question, prose.pillar))
+                    prose = _Prose(prose.kind, cut, prose.end, prose.section, prose.question, prose.pillar)
+                prose.section = state.section = opens
+        state.prose.append(prose)
         state.current = None
 
 
@@ -369,6 +424,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _close(state)
         return
     start, end = _trim(text, line.start, line.end)
+    pending_date, state.date_pending = state.date_pending, None
 
     if glued := GLUED_LINK.match(body):
         # "Read more about West MerciaThis is HMIC's ...": the link text is not prose.
@@ -377,6 +433,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     # Structure is recognised on the words alone: no-break spaces, double spaces and
     # stray "Â" do not hide a grade line or a heading.
     key = " ".join(body.replace("Â", " ").split())
+    if state.page_type in ("letter", "tracker") and _letter_line(state, key, pending_date):
+        return
     if state.title is None and (match := _PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
         state.title, state.title_force = key, match["force"]
@@ -447,6 +505,13 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _question(state, body, start, end)
         return
 
+    if state.current is None and ITEMS_TITLE.match(key):
+        # "The 2017 inspection identified the following Areas for improvement": a lead-in
+        # that reads like a title; a sentence of its own, and its list follows.
+        _close(state)
+        state.section = _SECTION_NAMES[ITEMS_TITLE.match(key)["what"][:4].lower()]
+        state.prose.append(_Prose("paragraph", start, end, state.section, state.question, state.pillar_section))
+        return
     bullet = _BULLET.match(line.text)
     if state.current is not None and state.current.kind == "list_item":
         if not bullet and line.text[:1].isspace():
@@ -457,8 +522,13 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         _close(state)
     if bullet:
         _close(state)
-        state.current = _Prose("list_item", line.start + bullet.end(), end, state.section, state.question,
-                               state.pillar_section)
+        item = line.start + bullet.end()
+        # "• a; and • b": items run together on one line are items each.
+        for inline in _INLINE_BULLET.finditer(text, item, end):
+            state.prose.append(_Prose("list_item", item, _trim(text, item, inline.start())[1], state.section,
+                                      state.question, state.pillar_section))
+            item = inline.end()
+        state.current = _Prose("list_item", item, end, state.section, state.question, state.pillar_section)
         state.unfinished = not _ENDS_SENTENCE.search(key)
         if not state.unfinished:
             _close(state)  # an unfinished item stays open for an indented continuation
@@ -498,6 +568,44 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
         state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
+
+
+# A bullet inside a list item's line, after the end of an item ("...activity; and • monitor ...").
+_INLINE_BULLET = re.compile(r"(?:(?<=[;.,])|(?<=\band)|(?<=\bor))[ \t\xa0]+[•●▪][ \t\xa0]*(?=\S)")
+
+
+def _letter_line(state: _State, key: str, pending_date: str | None) -> bool:
+    """A line of a letter's or tracker's own structure (its title, a date, a tracker's status
+    line), taken in; False for any other line."""
+    if state.title is None and (match := LETTER_TITLE.match(key) or TRACKER_TITLE.match(key)):
+        _close(state)
+        state.title, state.title_force = key, match["force"]
+        found = match.groupdict()
+        if found.get("year"):
+            state.year = _peel_year(found["year"])
+        if found.get("pillar"):
+            state.pillar = found["pillar"].lower()
+        return True
+    if match := LETTER_DATE.match(key):
+        _close(state)  # "Published on: 28 October 2022"; "Sent on:" with its date on the next line
+        if match["date"]:
+            _add_date(state, match["what"], long_date(match["date"]))
+        else:
+            state.date_pending = match["what"]
+        return True
+    if pending_date and (when := long_date(key)):
+        _close(state)
+        _add_date(state, pending_date, when)
+        return True
+    if TRACKER_STATUS.match(key):
+        # "[on]3rd November 2016 [status]awaiting-review[/status][/on]": furniture that
+        # dates the tracker; what follows is the inspectorate's comment, not the list before.
+        _close(state)
+        for said in TRACKER_DATE.findall(key):
+            _add_date(state, "status", long_date(said))
+        state.section = "narrative" if state.question else "summary"
+        return True
+    return False
 
 
 def _words(text: str) -> str:
@@ -822,6 +930,7 @@ def _read_items(report: Report, blocks) -> None:
     lead_in: Block | None = None
     previous: Block | None = None
     pending_lead_in: Block | None = None
+    concern_lead: Block | None = None  # a lead-in of causes of concern in running text, before them
 
     def flush_lead_in() -> None:
         # A lead-in with no items after it (the text stops) stands for its recommendations.
@@ -842,6 +951,23 @@ def _read_items(report: Report, blocks) -> None:
         previous_place = place
         if new_section and block.section != "recommendation":
             lead_in, in_list, after_list = None, False, False
+        if block.section != "cause_of_concern":
+            concern_lead = None
+        elif block.kind == "paragraph" and CONCERN_LEAD_IN.search(_words(block.text)):
+            # "we identified three causes of concern:", "Our inspection found:": its list,
+            # or the concern it quotes, follows; the lead-in itself is not a concern.
+            flush_lead_in()
+            concern_lead, in_list, after_list, previous = block, False, False, block
+            continue
+        elif concern_lead is not None:
+            if block.kind == "list_item" or _words(concern_lead.text).endswith("found:") \
+                    or block.text[:1] in "“\"‘'":
+                concerns.append((CauseOfConcern("", block.question_number, block.question, block.text,
+                                                block.char_start, block.char_end, block.truncated), True))
+            if block.kind != "list_item":
+                concern_lead = None  # one quoted concern, or a paragraph that tells of them
+            previous = block
+            continue
         if block.section in ("cause_of_concern", "recommendation") and _LEAD_IN.match(_words(block.text)) \
                 and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
             flush_lead_in()
@@ -862,7 +988,7 @@ def _read_items(report: Report, blocks) -> None:
                     r"\bareas? for improvement\b[^.]*[.:]$", _words(previous.text), re.I))):
             block.section = "area_for_improvement"  # "One area for improvement remained ...:" and its list
         if block.section == "area_for_improvement":
-            if block.kind == "list_item" or not block.text.endswith(":"):
+            if block.kind == "list_item" or not (block.text.endswith(":") or ITEMS_TITLE.match(_words(block.text))):
                 afi.append(AreaForImprovement(
                     f"afi-{len(afi) + 1:02d}", block.question_number, block.question, block.text,
                     block.char_start, block.char_end, block.truncated))

@@ -198,3 +198,56 @@ def question_subject(subject: str) -> bool:
         return True
     word = subject.strip().lower()
     return 0 < len(word) < 12 and " " not in word and any(t.startswith(word) for t in _QUESTION_WORDS)
+
+
+# The inspectorate's letters (cause-of-concern and revisit letters) and recommendation
+# trackers introduce their causes of concern, recommendations and areas for improvement in
+# running text rather than under headings.
+
+#: "During our inspection, we identified three causes of concern:", "Our inspection found:"
+CONCERN_LEAD_IN = re.compile(
+    r"\b(?:identified|found|reported|raised)\s+(?:the\s+following\s+)?(?:[\w-]+\s+)?causes?\s+(?:of|for)\s+concern\s*:$"
+    r"|^(?:Our\s+(?:\w+\s+)?inspection|We|HMIC|HMICFRS|Inspectors)\s+(?:also\s+)?found:$",
+    re.IGNORECASE,
+)
+#: "We made the following recommendations:"
+RECOMMENDATION_LEAD_IN = re.compile(
+    r"^(?:We|HMIC|HMICFRS|The\s+inspectorate)\s+(?:also\s+)?made\s+the\s+following\s+(?:[\w-]+\s+)?recommendations?\s*:$",
+    re.IGNORECASE,
+)
+#: A lead-in that reads like a title, without a colon: "The 2017 inspection identified the
+#: following Areas for improvement" (a tracker). Its list follows.
+ITEMS_TITLE = re.compile(
+    r"^(?:The|Our|In\s+the)\b.{0,60}\b(?:identified|found|made|set\s+out)\s+the\s+following\s+"
+    r"(?P<what>areas?\s+for\s+improvement|causes?\s+(?:of|for)\s+concern|recommendations?)\s*:?$",
+    re.IGNORECASE,
+)
+#: A letter's title: "Greater Manchester Police: PEEL Cause of concern revisit letter".
+LETTER_TITLE = re.compile(
+    r"^(?P<force>[A-Z][\w&'’ -]+?)\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)$", re.IGNORECASE
+)
+#: A recommendation tracker's title: "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)".
+TRACKER_TITLE = re.compile(
+    r"^PEEL:\s+police\s+(?P<pillar>effectiveness|efficiency|legitimacy|leadership)\s+"
+    r"(?P<year>20\d\d(?:/\d\d)?)\s+[–-]\s+(?P<force>.+?)\s*\((?P<number>\d+)\)$",
+    re.IGNORECASE,
+)
+#: A tracker's status markup, a line of its own: "[on]3rd November 2016
+#: [status]awaiting-review[/status][/on]...[comment]". Furniture, never a sentence.
+TRACKER_STATUS = re.compile(r"^(?:\[on\].*?(?:\[/on\]|\[comment\]|\[/comment\])\s*)+$", re.IGNORECASE)
+#: The dates a tracker's status lines record.
+TRACKER_DATE = re.compile(r"\[on\]\s*(?P<date>[^\[]+?)\s*\[", re.IGNORECASE)
+#: A letter's dates: "Published on: 28 October 2022", "Sent on:" and the date on the next line.
+LETTER_DATE = re.compile(r"^(?P<what>Published|Sent|Updated|Last\s+updated)\s+on:\s*(?P<date>.*)$", re.IGNORECASE)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_LONG_DATE = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>(?:19|20)\d\d)$", re.IGNORECASE
+)
+
+
+def long_date(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date written out ("28 October 2022", "3rd November 2016"), else None."""
+    match = _LONG_DATE.match(" ".join(text.split()))
+    if match is None:
+        return None
+    return int(match["y"]), _MONTHS.index(match["m"].lower()) + 1, int(match["d"])

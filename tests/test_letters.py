@@ -1,0 +1,127 @@
+"""The inspectorate's letters and recommendation trackers, on the corpus's real texts.
+
+Both introduce their causes of concern, recommendations and areas for improvement in
+running text ("we identified three causes of concern:", "Our inspection found:", "We made
+the following recommendations:"); they have a page type of their own and their rows are
+rows like any others, each traced to its source.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.runner import process_file
+
+LETTER = "greater-manchester_2021-22_cause-of-concern-revisit-letter"
+TRACKER = "bedfordshire_2016_effectiveness_rectracker"
+
+
+@pytest.fixture(scope="module")
+def letter(corpus):
+    return process_file(corpus / "texts" / f"{LETTER}.txt")
+
+
+@pytest.fixture(scope="module")
+def tracker(corpus):
+    return process_file(corpus / "texts" / f"{TRACKER}.txt")
+
+
+def _traced(labelled) -> None:
+    """Every row's text is the source between its offsets."""
+    report, text = labelled.report, labelled.report.source.text
+    rows = [*report.causes_of_concern, *report.recommendations, *report.areas_for_improvement, *labelled.sentences]
+    for row in rows:
+        assert text[row.char_start:row.char_end] == row.text, row
+    for rec in report.recommendations:
+        if rec.lead_in is not None:
+            assert text[rec.lead_in_char_start:rec.lead_in_char_end] == rec.lead_in
+
+
+def test_letter_page_type_and_metadata(letter):
+    report = letter.report
+    assert (report.page_type, report.force, report.force_short, report.peel_year) == (
+        "letter", "Greater Manchester Police", "Greater Manchester", "2021/22")
+    assert report.title == "Greater Manchester Police: PEEL Cause of concern revisit letter"
+    assert report.last_updated == "2022-10-28"  # "Published on: 28 October 2022" (and "Sent on:")
+    assert report.report_id == "greater-manchester-2021-22-letter"
+    assert report.grades == [] and report.overall_grade is None and report.pillar is None
+
+
+def test_letter_concern_and_its_recommendations(letter):
+    report = letter.report
+    (concern,) = report.causes_of_concern  # the one the letter quotes after "Our inspection found:"
+    assert concern.cause_of_concern_id == "coc-01"
+    assert concern.text.startswith("“Greater Manchester Police is failing to respond appropriately")
+    assert concern.text.endswith("public safety in Greater Manchester.”")
+    recs = report.recommendations
+    assert [r.recommendation_id for r in recs] == ["rec-01", "rec-02", "rec-03"]
+    assert [r.cause_of_concern_id for r in recs] == ["coc-01"] * 3
+    assert {r.lead_in for r in recs} == {"We made the following recommendations:"}
+    assert recs[0].text.startswith("The force should immediately develop a plan")
+    assert recs[1].text.startswith("Within three months, the force should review its graded response policy")
+    assert recs[2].text.endswith("in a timely manner to") and recs[2].truncated
+    assert not any(r.truncated for r in recs[:2])
+    assert [r.char_start for r in recs] == sorted(r.char_start for r in recs) and concern.char_end < recs[0].char_start
+    _traced(letter)
+
+
+def test_letter_sentences_follow_gold(letter, corpus):
+    """Dates, names and headings are structure; the lead-ins are sentences of their own."""
+    gold = [json.loads(line) for line in
+            (corpus / "gold_sentences" / f"{LETTER}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    assert [s.text for s in letter.sentences] == [g["text"] for g in gold]
+    labels = {s.text: s.label for s in letter.sentences}
+    assert labels["Between 6 and 17 September 2021, we inspected Greater Manchester Police as part of our "
+                  "PEEL programme."] == "finding"  # before the lead-in in its paragraph: not a concern
+    assert labels["During our inspection, we identified three causes of concern:"] == "concern"
+    assert labels["Our inspection found:"] == "concern"
+    assert labels["We made the following recommendations:"] == "recommendation"
+
+
+def test_tracker_page_type_and_metadata(tracker):
+    report = tracker.report
+    assert (report.page_type, report.force, report.peel_year, report.pillar) == (
+        "tracker", "Bedfordshire Police", "2016", "effectiveness")
+    assert report.title == "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)"
+    # its status lines: "[on]3rd November 2016 ...[on]15th March 2018": the latest
+    assert report.last_updated == "2018-03-15"
+    assert report.report_id == "bedfordshire-2016-effectiveness-tracker"  # not the pillar page's id
+    assert report.grades == []
+
+
+def test_tracker_rows(tracker):
+    report = tracker.report
+    (concern,) = report.causes_of_concern
+    assert concern.text == ("Community policing teams in Bedfordshire are not well enough resourced to prevent "
+                            "crime and anti-social behaviour effectively.")
+    # "• a; and • b" on one line: two items
+    assert [(r.recommendation_id, r.cause_of_concern_id, r.text) for r in report.recommendations] == [
+        ("rec-01", "coc-01", "increase the number of officers and staff carrying out active preventative policing "
+                             "and problem-solving activity; and"),
+        ("rec-02", "coc-01", "monitor the effect of this increase to ensure that it improves the quality of service "
+                             "provided to the public."),
+    ]
+    assert {r.lead_in for r in report.recommendations} == {
+        "To address this cause of concern the force must immediately take steps to:"}
+    # "The 2017 inspection identified the following Areas for improvement" then "•The force should ..."
+    (area,) = report.areas_for_improvement
+    assert (area.area_for_improvement_id, area.text, area.truncated) == (
+        "afi-01", "The force should ensure that local teams are sufficien", True)
+    _traced(tracker)
+
+
+def test_tracker_status_markup_is_never_a_sentence(tracker, corpus):
+    texts = [s.text for s in tracker.sentences]
+    assert not [t for t in texts if "[on]" in t or "[status]" in t or "[comment]" in t]
+    gold = [json.loads(line) for line in
+            (corpus / "gold_sentences" / f"{TRACKER}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    assert texts == [g["text"] for g in gold]
+    labels = {s.text: (s.label, s.section) for s in tracker.sentences}
+    # the comment after the status line is not part of the recommendations list before it
+    assert labels["At the time of the inspection the force was ahead of schedule for its resourcing plans."] == (
+        "finding", "summary")
+    # a title-like lead-in without a full stop: its own sentence, not merged into the item after it
+    assert labels["The 2017 inspection identified the following Areas for improvement"] == (
+        "improvement", "area_for_improvement")
+    assert not [t for t in texts if t.startswith("PEEL: police effectiveness")]  # the title is structure
