@@ -43,9 +43,10 @@ from .model import (
     Report,
     SourceText,
 )
-from .vocabulary import (CONCERN_LEAD_IN, FORCES, ITEMS_TITLE, LETTER_DATE, LETTER_TITLE, PILLARS,
+from .vocabulary import (CONCERN_LEAD_IN, FORCES, ITEMS_TITLE, LETTER_DATE, LETTER_TITLE, NOT_PEEL_FORCES, PILLARS,
                          RECOMMENDATION_LEAD_IN, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, content_words,
-                         force_by_short, forces_named, grade_line, long_date, question_subject, same_subject, slug)
+                         force_by_short, force_mentions, forces_named, grade_line, inspectorate_signs, long_date,
+                         question_subject, same_subject, slug)
 
 _FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
 _PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
@@ -153,6 +154,7 @@ class _Prose:
     section: str
     question: Question | None
     pillar: str | None  # the pillar section of an overview page it sits in
+    lead: bool = False  # before any heading of a page without a title: what it sits under is cut off
 
 
 @dataclass
@@ -187,6 +189,10 @@ class _State:
     # "Sent on:" whose date is on the next line.
     dates: dict[str, list[str]] = field(default_factory=dict)
     date_pending: str | None = None
+    # A page without a title (an excerpt from part-way down): the prose before its first
+    # heading, whose question was cut off with the top of the page (ids of its blocks).
+    lead: bool = True
+    lead_blocks: set[int] = field(default_factory=set)
 
 
 # An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
@@ -194,7 +200,12 @@ class _State:
 # 2014), leadership's narrative judgment.
 _OVERVIEW_WORDING = re.compile(
     r"the\s+extent\s+to\s+which\s.{0,60}\bis\s+(?:effective|efficient|legitimate)\b|HMI[’']s\s+observations|"
-    r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment|PEEL\s+Assessment$|\bPEEL\s+Assessment\s+of\b",
+    r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment|PEEL\s+Assessment$|\bPEEL\s+Assessment\s+of\b|"
+    # the HMI's letter that opens an overview ("I am pleased with the performance of ...")
+    r"\bI\s+am\s+(?:\w+\s+)?(?:pleased|satisfied|encouraged)\s+(?:with|by)\b|\bI\s+congratulate\b|"
+    r"\bI\s+have\s+(?:\w+\s+){0,3}concerns\s+about\b|"
+    # 2016: "The effectiveness, efficiency and legitimacy inspection findings are published below."
+    r"\binspection\s+findings\s+are\s+published\s+below\b|\bMy\s+overall\s+assessment\s+of\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -223,6 +234,10 @@ def _page_type(lines, text: str) -> str:
     if any(_REPORT_MARKERS.match(b) for b in bodies) or re.search(r"\bareas\s+of\s+policing\b", text):
         return "report"
     if _OVERVIEW_WORDING.search(text):
+        return "overview"
+    # An excerpt without its title: a page that asks two pillars' questions, or heads two
+    # pillars' sections, is the force's overview of them.
+    if len({_pillar_question(b) or (b.lower() if b.lower() in PILLARS else None) for b in bodies} - {None}) >= 2:
         return "overview"
     return "pillar"
 
@@ -323,11 +338,17 @@ def parse(source: SourceText) -> Report:
         year = _peel_year(match["year"])
     if force is None:
         raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
+    if not state.title_force and (other := NOT_PEEL_FORCES.search(words)) and other.start() < force_mentions(words)[0][0]:
+        raise PipelineError(f"{source.path}: not a PEEL inspection report ({_words(other.group())} is not a force "
+                            "the PEEL inspections cover)")
     # A text about PEEL (a news story quoting a grade) is not a report: a report has the
     # layout of one, or states its judgments in the inspectorate's own words.
     # A "Last updated" date alone is not a sign: news pages are dated too.
+    # An excerpt that starts part-way down a page has none of a page's layout, but still
+    # speaks the inspectorate's language in more ways than one.
     if not (state.title or state.headline or state.questions or state.line_grades
-            or state.report_heading or _REPORT_WORDING.search(words)):
+            or state.report_heading or _REPORT_WORDING.search(words)
+            or len(inspectorate_signs(words)) >= _TITLELESS_SIGNS):
         raise PipelineError(
             f"{source.path}: not a PEEL inspection report (no PEEL title, question, grade line, "
             "report heading or the inspectorate's wording of a judgment found)"
@@ -335,6 +356,9 @@ def parse(source: SourceText) -> Report:
 
     modern = bool(year and year[:4] >= "2021")
     blocks = _blocks(text, state.prose)
+    if not (state.title or state.headline):
+        state.lead_blocks = {id(b) for (b, _, _), item in zip(blocks, [p for p in state.prose if
+                             _trim(text, p.start, p.end)[0] < _trim(text, p.start, p.end)[1]]) if item.lead}
     # An area graded on a line but with nothing under it is a row of a judgments table
     # whose layout the text lost: which grade goes with which area cannot be told.
     described = {id(question) for _, question, _ in blocks if question is not None}
@@ -367,6 +391,12 @@ def parse(source: SourceText) -> Report:
             wording, number = state.aspect_of[id(grade)]
             grade.framework_question = match(wording, report.peel_year, report.pillar, number)
     return report
+
+
+#: How many kinds of the inspectorate's language a page without a PEEL title, question,
+#: grade line or heading must speak to be taken for a PEEL page (a news story speaks none
+#: or one).
+_TITLELESS_SIGNS = 2
 
 
 def _iso_date(match: re.Match) -> str | None:
@@ -435,6 +465,10 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     key = " ".join(body.replace("Â", " ").split())
     if state.page_type in ("letter", "tracker") and _letter_line(state, key, pending_date):
         return
+    if state.lead and (state.title or _line_is_structure(key) or _question_line(key)
+                       or (len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key))):
+        _close(state)
+        state.lead = False  # a heading, title or grade line: what follows is placed by it
     if state.title is None and (match := _PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
         state.title, state.title_force = key, match["force"]
@@ -528,7 +562,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
             state.prose.append(_Prose("list_item", item, _trim(text, item, inline.start())[1], state.section,
                                       state.question, state.pillar_section))
             item = inline.end()
-        state.current = _Prose("list_item", item, end, state.section, state.question, state.pillar_section)
+        state.current = _Prose("list_item", item, end, state.section, state.question, state.pillar_section,
+                               state.lead)
         state.unfinished = not _ENDS_SENTENCE.search(key)
         if not state.unfinished:
             _close(state)  # an unfinished item stays open for an indented continuation
@@ -564,7 +599,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         if state.section == "area_for_improvement" and state.prose and state.prose[-1].kind == "list_item" \
                 and state.prose[-1].section == "area_for_improvement":
             state.section = "narrative" if state.question else "summary"  # prose after the list
-        state.current = _Prose("paragraph", start, end, state.section, state.question, state.pillar_section)
+        state.current = _Prose("paragraph", start, end, state.section, state.question, state.pillar_section,
+                               state.lead)
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
         state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
@@ -678,6 +714,10 @@ def _headline_force(lines: list[Line]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+# Words before a force's name that make it another force than the page's own.
+_OTHER_FORCE_BEFORE = re.compile(r"\b(?:with|alongside|than|from|between|and|to|like)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _find_force(text: str, title_force: str | None) -> tuple[str, str] | None:
     """(short, full) name of the force: from the title, else the first force the text names."""
     if title_force:
@@ -688,12 +728,16 @@ def _find_force(text: str, title_force: str | None) -> tuple[str, str] | None:
         if match:
             return short, match.group()
         return short, known[1] if known else title_force
-    first = None
-    for short, full in FORCES:
-        match = re.search(re.escape(short) + r" (?:Constabulary|Police Service|Police)\b", text)
-        if match and (first is None or match.start() < first[0]):
-            first = (match.start(), short, full if match.group() == full else match.group())
-    return (first[1], first[2]) if first else None
+    for at, short, written in force_mentions(text):
+        known = force_by_short(short)
+        if known is None or _OTHER_FORCE_BEFORE.search(text[max(0, at - 40):at]):
+            continue  # "its alliance with Warwickshire Police": another force than the page's
+        # The name as the report writes it ("Wiltshire Constabulary"), but the official name
+        # for a short form or the Welsh name ("GMP", "Heddlu Dyfed-Powys").
+        if re.fullmatch(r".+\s(?:Constabulary|Police\s+Service|Police)", written) and not written.startswith("Heddlu"):
+            return short, " ".join(written.split())
+        return known
+    return None
 
 
 def _blocks(text: str, prose: list[_Prose]) -> list[tuple[Block, Question | None, str | None]]:
@@ -763,7 +807,7 @@ def _read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 continue
             aspects_of = improving + [topic for at, topic in topics if at < item.start]
             grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope, aspects_of,
-                           state.aspect_of)
+                           state.aspect_of, untitled_lead=id(block) in state.lead_blocks)
             if grade is None:
                 # A restatement: a comparison that follows refers to the judgment it restates.
                 if question is not None:
@@ -852,7 +896,7 @@ def _part_of(subject: str, topic: str, report: Report) -> bool:
 
 
 def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope,
-           aspects_of=(), aspect_of=None) -> Grade | None:
+           aspects_of=(), aspect_of=None, untitled_lead=False) -> Grade | None:
     """Decide what a prose judgment grades, or None when it adds nothing.
 
     A judgment of part of a question ("The force is good at supporting vulnerable victims"
@@ -908,6 +952,11 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
     if re.match(r"keeping people safe|reducing crime and keep", judgment.subject, re.I) and (
             "effectiveness" in pillars or (report.page_type == "pillar" and overall is not None)):
         return None  # restates the effectiveness judgment in other words
+    if untitled_lead and judgment.shape == "force first" and not re.match(r"keeping\s+people\s+safe|reducing\s+crime",
+                                                                          judgment.subject, re.I):
+        # An excerpt from part-way down a page, before its first heading: the question this
+        # sits under was cut off, so a judgment here is of an aspect, not a question's grade.
+        return aspect(judgment.subject, None)
     return _grade_at(block, area_scope, judgment.subject, None, judgment.grade, **at)
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-#: The 43 territorial forces of England and Wales: (short name, full name).
+#: The forces PEEL inspects: the 43 territorial forces of England and Wales and, in PEEL
+#: 2023-25, British Transport Police. (short name, full name as the inspectorate writes it.)
 FORCES = (
     ("Avon and Somerset", "Avon and Somerset Constabulary"),
     ("Bedfordshire", "Bedfordshire Police"),
@@ -48,26 +49,71 @@ FORCES = (
     ("West Midlands", "West Midlands Police"),
     ("West Yorkshire", "West Yorkshire Police"),
     ("Wiltshire", "Wiltshire Police"),
+    ("British Transport", "British Transport Police"),
 )
 
-#: Other names the pages use for a force, mapped to its short name.
+#: Other names the pages use for a force, mapped to its short name: official names of
+#: 2014-2025 besides "<short> Police" / "<short> Constabulary" / "<short> Police Service"
+#: (renames: Hampshire Constabulary became Hampshire and Isle of Wight Constabulary in
+#: 2022; Avon and Somerset Constabulary calls itself Avon and Somerset Police), the Welsh
+#: forces' Welsh names, and the short forms the reports use ("the MPS", "GMP", "BTP").
 FORCE_ALIASES = {
     "Hampshire and Isle of Wight": "Hampshire",
     "Metropolitan Police": "Metropolitan",
     "MPS": "Metropolitan",
+    "Devon & Cornwall": "Devon and Cornwall",
+    "Dyfed Powys": "Dyfed-Powys",
 }
+#: Whole names that are a force's without "Police" or "Constabulary" after them.
+FORCE_NAMES = {
+    "Metropolitan Police Service": "Metropolitan",
+    "Metropolitan Police": "Metropolitan",
+    "the Met": "Metropolitan",
+    "MPS": "Metropolitan",
+    "GMP": "Greater Manchester",
+    "BTP": "British Transport",
+    "Heddlu Dyfed-Powys": "Dyfed-Powys",
+    "Heddlu Dyfed Powys": "Dyfed-Powys",
+    "Heddlu Gwent": "Gwent",
+    "Heddlu De Cymru": "South Wales",
+    "Heddlu Gogledd Cymru": "North Wales",
+}
+#: Police services HMICFRS's PEEL programme does not inspect: a page about one of them is
+#: not a PEEL report of a force (Northern Ireland's and Scotland's police are inspected by
+#: others, or outside PEEL).
+NOT_PEEL_FORCES = re.compile(r"\bPolice\s+Service\s+of\s+Northern\s+Ireland\b|\bPSNI\b|\bPolice\s+Scotland\b")
 
-# A force named in prose: "Essex Police", "Hampshire and Isle of Wight Constabulary", "the MPS".
+# A force named in prose: "Essex Police", "Hampshire and Isle of Wight Constabulary", "the MPS",
+# "Heddlu Dyfed-Powys".
 _FORCE_MENTION = re.compile(
     r"\b(?:(?P<name>" + "|".join(re.escape(name) for name in sorted(
         [short for short, _ in FORCES] + [a for a in FORCE_ALIASES if a != "MPS"], key=len, reverse=True))
-    + r")\s+(?:Constabulary|Police\s+Service|Police)|(?P<mps>MPS))\b"
+    + r")\s+(?:Constabulary|Police\s+Service|Police)(?!\s+(?:and\s+Crime\s+Commissioner|Federation|Scotland))"
+    + r"|(?P<other>" + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(
+        [n for n in FORCE_NAMES if n[0].isupper() and not n.startswith("Metropolitan")], key=len, reverse=True))
+    + r")|(?P<met>\bthe\s+Met)(?!\s+Office))\b"
 )
+
+
+def force_mentions(text: str) -> list[tuple[int, str, str]]:
+    """The forces ``text`` names, in reading order: (offset, short name, the name as written).
+
+    "Essex Police" -> "Essex"; "Heddlu Dyfed-Powys", "the MPS", "GMP" name their forces too.
+    """
+    out = []
+    for match in _FORCE_MENTION.finditer(text):
+        if match["name"]:
+            short = FORCE_ALIASES.get(match["name"], match["name"])
+        else:
+            written = " ".join((match["other"] or "the Met").split())
+            short = FORCE_NAMES[written]
+        out.append((match.start(), short, match.group()))
+    return out
 
 
 def forces_named(text: str) -> set[str]:
     """Short names of the forces ``text`` names ("Essex Police" -> "Essex")."""
-    return {FORCE_ALIASES.get(m["name"] or m["mps"], m["name"] or m["mps"]) for m in _FORCE_MENTION.finditer(text)}
+    return {short for _, short, _ in force_mentions(text)}
 
 
 PILLARS = ("effectiveness", "efficiency", "legitimacy", "leadership")
@@ -106,10 +152,11 @@ def grade_line(line: str) -> str | None:
 
 
 def force_by_short(short: str) -> tuple[str, str] | None:
-    """The (short, full) force names for a short name or alias, case-insensitive."""
-    key = FORCE_ALIASES.get(short, short).lower()
+    """The (short, full) force names for a short name, alias or other name ("GMP"), case-insensitive."""
+    key = " ".join(short.split())
+    key = FORCE_ALIASES.get(key) or FORCE_NAMES.get(key) or key
     for force in FORCES:
-        if force[0].lower() == key:
+        if force[0].lower() == key.lower():
             return force
     return None
 
@@ -251,3 +298,51 @@ def long_date(text: str) -> tuple[int, int, int] | None:
     if match is None:
         return None
     return int(match["y"]), _MONTHS.index(match["m"].lower()) + 1, int(match["d"])
+
+
+# The inspectorate's language, by which a page that starts part-way down (no title, no
+# heading of its own) is still known for a PEEL page: what it says and how it says it.
+# A news story naming a force has at most one of these kinds.
+INSPECTORATE_SIGNS = {
+    # the inspectorate speaking: "we found", "our inspection", the HMI's "I am pleased with"
+    "voice": re.compile(
+        r"\b(?:we|HMIC|HMICFRS|HMI|inspectors)\s+(?:also\s+)?(?:found|judged|assessed|inspected|examined|reviewed|"
+        r"identified|recommend(?:ed|s)?|expect(?:ed|s)?|considered|looked\s+at|set\s+out)\b"
+        r"|\bour\s+(?:\w+\s+)?(?:inspection|findings|judgments?|assessment|fieldwork)\b"
+        r"|\bI\s+(?:am|was)\s+(?:\w+\s+)?(?:pleased|satisfied|encouraged|disappointed|concerned)\b"
+        r"|\bI\s+congratulate\b|\bI\s+have\s+(?:\w+\s+){0,3}concerns?\b|\bIn\s+making\s+this\s+(?:first\s+)?PEEL\b"
+        r"|\b(?:HMIC|HMICFRS|we)\s+(?:has|have)\s+(?:\w+\s+)?concerns?\b|\bI\s+am\s+(?:\w+\s+)?concerned\s+that\b",
+        re.IGNORECASE),
+    # a graded judgment of the force, in the reports' shape
+    "judgment": re.compile(
+        r"\b(?:the\s+force|it|constabulary|police|police\s+service)\s+(?:is|was|remains|continues\s+to\s+be)\s+"
+        r"(?:\w+\s+)?(?:outstanding|good|adequate|inadequate)\s+(?:at|in)\b|\brequires?\s+improvement\b",
+        re.IGNORECASE),
+    # what the force should do
+    "should": re.compile(r"\bthe\s+(?:force|constabulary)\s+(?:still\s+|also\s+)?(?:should|must|needs\s+to|could)\b",
+                         re.IGNORECASE),
+}
+#: The force as the subject of the report's sentences ("The force has ...", not "the force said").
+_FORCE_SUBJECT = re.compile(
+    r"(?:^|[.!?]\s+)(?:The\s+(?:force|constabulary)|(?:[A-Z][\w-]+\s+){1,2}(?:and\s+[A-Z][\w-]+\s+)?(?:Police|Constabulary))"
+    r"\s+(?!said\b|says\b|told\b|spokes|and\s+Crime\b)(?:also\s+|still\s+)?[a-z]+",
+    re.MULTILINE)
+#: What PEEL asks about, in the reports' words.
+PEEL_TERMS = re.compile(
+    r"\bkeeping\s+people\s+safe\b|\breducing\s+crime\b|\banti-social\s+behaviour\b|\bvulnerable\s+(?:people|victims)\b|"
+    r"\bareas?\s+for\s+improvement\b|\bcauses?\s+of\s+concern\b|\b(?:effectiveness|efficiency|legitimacy)\b|"
+    r"\bfairness\s+and\s+respect\b|\bthe\s+workforce\b|\bdemand\s+(?:for|on)\s+(?:its\s+)?services\b|"
+    r"\bneighbourhood\s+(?:policing|teams?)\b|\bserious\s+and\s+organised\s+crime\b|\bcrime[\s-]recording\b|"
+    r"\bproblem[\s-]solving\b|\bsafeguarding\b|\bpartner\s+organisations\b|\bethical\b|\bwellbeing\b",
+    re.IGNORECASE)
+
+
+def inspectorate_signs(text: str) -> set[str]:
+    """The kinds of the inspectorate's language ``text`` speaks: "voice", "judgment", "should",
+    "force subject" (two sentences or more about the force), "terms" (three of PEEL's terms or more)."""
+    kinds = {kind for kind, pattern in INSPECTORATE_SIGNS.items() if pattern.search(text)}
+    if len(_FORCE_SUBJECT.findall(text)) >= 2:
+        kinds.add("force subject")
+    if len({" ".join(m.group().lower().split()) for m in PEEL_TERMS.finditer(text)}) >= 3:
+        kinds.add("terms")
+    return kinds
