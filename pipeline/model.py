@@ -154,7 +154,7 @@ class Report:
     """What the structure stage finds in one report."""
 
     report_id: str
-    page_type: str  # "pillar", "overview", "report"
+    page_type: str  # "pillar", "overview", "report" (2021+), "letter", "tracker"
     force: str
     force_short: str
     peel_year: str | None
