@@ -11,10 +11,17 @@ The pipeline is ``spacy.blank("en")`` plus four registered components:
   grade, then the classifier; ``rules`` and ``model`` modes use one source alone (for
   ``make evaluate``).
 
-Each block of the report is one ``Doc`` whose ``_.section`` says where it sits.
+Each sentence is one ``Doc``: its words, then context pseudo-tokens (``context_words``:
+the section, whether it is a list item and what its list's lead-in asks, whether it is
+the first sentence under a question's heading and that question's grade line, the cues
+of the sentence before). The classifier is trained on the same Docs (``make train``),
+so it reads a sentence in its context; the labeller reads the context from
+``Doc._.context``.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
@@ -26,7 +33,7 @@ from spacy.language import Language
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
-from .model import LABELS, LabelledReport, PipelineError, Report, Sentence
+from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -35,9 +42,20 @@ MODES = ("combined", "rules", "model")
 SECTION_CONFIDENCE = 0.95
 RULE_CONFIDENCE = {"recommendation": 0.9, "concern": 0.85, "grade": 0.85, "improvement": 0.8}
 DEFAULT_CONFIDENCE = 0.6
-# How sure the classifier must be of "finding" to overrule an improvement cue (tuned
-# by cross-validation over the training and dev forces, never on the test forces).
-FINDING_OVERRULES = 0.8
+# How sure the classifier must be of "finding" to overrule an improvement hint
+# ("should"): chosen by the leave-forces-out figure (make evaluate --folds 5), each
+# fold's classifier trained without its forces.
+FINDING_OVERRULES = 0.95
+
+# Labels a list's lead-in gives its items (``Labeller.decide``).
+LEAD_IN_LABELS = ("recommendation", "concern", "grade", "improvement")
+
+# Where a sentence the classifier calls a grade without a grade cue may state one: the
+# first under a question's heading, an item or clause of a list of judgments (after a
+# sentence that grades or judges), an overview's judgments, an ungraded question
+# (``Labeller.decide``; chosen by the leave-forces-out figure).
+GRADE_PLACES = frozenset({"ctx_first_under_heading", "ctx_prev_none", "ctx_list_item", "ctx_page_overview",
+                          "ctx_q_ungraded", "ctx_prev_grade", "ctx_prev_judge"})
 
 # A label that a section implies for every sentence in it (LABELS.md: "Labels judge a
 # sentence in its context").
@@ -94,6 +112,10 @@ RULE_PATTERNS: dict[str, list[str]] = {
         *_p("change", "of", "grade"),
         *_p("same", "as", "last", "year"),
         *_p("graded", "judgment"),
+        # A grade carried over without naming it (LABELS.md hard cases).
+        *_p(["still", "now"], ["stand", "stands"]),
+        *_p(["been", "have", "has", "we"], "carried", "over"),
+        *_p(["remain", "remains"], "valid"),
     ],
     # Saying plainly that the force has to improve.
     "improvement": [
@@ -107,23 +129,139 @@ RULE_PATTERNS: dict[str, list[str]] = {
         *_p("still", "some", "work", "to", "do"),
         *_p("would", "like", "to", "see"),
         *_p("could", "be", "improved"),
+        *_p("could", ["improve", "better"]),
         *_p("would", "benefit"),
     ],
     # Words that often, not always, say so ("should lead to", "areas for improvement
     # identified in 2016"): the classifier may overrule them.
     "improvement_hint": [
         *_p("should"),
-        *_p(["could", "can"], "improve"),
+        *_p("can", "improve"),
         *_p(["area", "areas"], "for", "improvement"),
         *_p("needed", "to"),
     ],
 }
 
 
+# Context ------------------------------------------------------------------------
+
+#: Words of a list's lead-in or of the sentence before that say what it is about; each
+#: found gives a context pseudo-token ("ctx_leadin_recommend", "ctx_prev_grade").
+CONTEXT_CUES: dict[str, frozenset[str]] = {
+    "recommend": frozenset({"recommend", "recommends", "recommended", "recommendation", "recommendations"}),
+    "concern": frozenset({"concern", "concerns", "concerned"}),
+    "improve": frozenset({"improve", "improvement", "improvements", "improved", "improving"}),
+    "should": frozenset({"should", "must", "needs", "need", "could"}),
+    "grade": frozenset({"outstanding", "good", "adequate", "inadequate"}),
+    "judge": frozenset({"judge", "judges", "judged", "judgment", "judgments", "judgement", "graded", "grade"}),
+}
+_WORD = re.compile(r"[a-z]+")
+#: What every context pseudo-token starts with: no word of a report does.
+CONTEXT_PREFIX = "ctx_"
+
+
+def _cues(text: str) -> list[str]:
+    words = set(_WORD.findall(text.lower()))
+    return [name for name, cue in CONTEXT_CUES.items() if words & cue]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a report to be labelled: where it is and its context."""
+
+    block: Block
+    start: int  # offsets in block.text
+    end: int
+    last: bool  # the block's last sentence
+    context: tuple[str, ...]
+
+    @property
+    def words(self) -> str:
+        """The sentence on its words alone (a line break of hard-wrapped text is a space)."""
+        return " ".join(self.block.text[self.start:self.end].split())
+
+    @property
+    def classifier_text(self) -> str:
+        """What the classifier reads: the sentence's words, then its context."""
+        return " ".join((self.words, *self.context))
+
+
+def context_words(report: Report, block_index: int, sentence_index: int, previous: str | None,
+                  lead_in_rules: dict[int, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """Context pseudo-tokens of sentence ``sentence_index`` of block ``block_index``;
+    ``previous`` is the sentence before it under the same heading (None if first);
+    ``lead_in_rules`` the cue rules found in each lead-in block (by its index)."""
+    blocks = report.blocks
+    block = blocks[block_index]
+    out = [f"ctx_sec_{block.section}", f"ctx_{block.kind}", f"ctx_page_{report.page_type}"]
+    before = blocks[block_index - 1] if block_index else None
+    heading_start = before is None or (before.question, before.question_number) != (block.question, block.question_number)
+    if heading_start and sentence_index == 0:
+        out.append("ctx_first_under_heading")
+    if block.question is not None or block.question_number is not None:
+        question = next((q for q in report.questions if (block.question_number is not None
+                         and q.number == block.question_number) or q.question == block.question), None)
+        out.append("ctx_q_graded" if question is not None and question.grade else "ctx_q_ungraded")
+    if block.kind == "list_item":
+        if before is None or before.kind != "list_item":
+            out.append("ctx_first_item")
+        lead = _lead_in(blocks, block_index)
+        if lead is not None:
+            lead_text = blocks[lead].text.rstrip()
+            if lead_text.endswith(":"):
+                last = _WORD.findall(lead_text[-40:].lower())
+                out += ["ctx_leadin_colon", *(f"ctx_leadin_last_{w}" for w in last[-1:])]
+                out += [f"ctx_leadin_rule_{rule}" for rule in (lead_in_rules or {}).get(lead, ())]
+            out += [f"ctx_leadin_{cue}" for cue in _cues(lead_text[-300:])]
+    if previous is None:
+        out.append("ctx_prev_none")
+    else:
+        out += [f"ctx_prev_{cue}" for cue in _cues(previous)]
+    return tuple(out)
+
+
+def _lead_in(blocks: list[Block], index: int) -> int | None:
+    """The index of the paragraph a list item's list follows (its lead-in), if any."""
+    while index > 0 and blocks[index].kind == "list_item":
+        index -= 1
+    return None if blocks[index].kind == "list_item" else index
+
+
+def report_units(nlp: Language, report: Report) -> list[Unit]:
+    """Every sentence of ``report``'s prose blocks with its context, in reading order."""
+    blocks = report.blocks
+    spans = split_sentences(nlp, [block.text for block in blocks])
+    # The cue rules of each lead-in that ends in ":" (its last sentence): a list takes
+    # its role from what its lead-in says ("HMIC recommends ...:", "it needs to:").
+    leads = sorted({lead for i, b in enumerate(blocks) if b.kind == "list_item"
+                    for lead in [_lead_in(blocks, i)] if lead is not None and blocks[lead].text.rstrip().endswith(":")})
+    lead_in_rules = {}
+    if leads and "span_ruler" in nlp.pipe_names:
+        ruler = nlp.get_pipe("span_ruler")
+        for lead in leads:
+            start, end = spans[lead][-1] if spans[lead] else (0, len(blocks[lead].text))
+            doc = ruler(nlp.make_doc(" ".join(blocks[lead].text[start:end].split())))
+            lead_in_rules[lead] = tuple(name for name in RULE_PATTERNS
+                                        if any(cue.label_ == name for cue in doc.spans.get("peel_rules", [])))
+    units: list[Unit] = []
+    previous: str | None = None
+    for i, (block, block_spans) in enumerate(zip(blocks, spans)):
+        if i and (blocks[i - 1].question, blocks[i - 1].question_number) != (block.question, block.question_number):
+            previous = None
+        for k, (start, end) in enumerate(block_spans):
+            unit = Unit(block, start, end, k == len(block_spans) - 1,
+                        context_words(report, i, k, previous, lead_in_rules))
+            previous = unit.words
+            units.append(unit)
+    return units
+
+
 def _register_extensions() -> None:
     if not Doc.has_extension("section"):
         Doc.set_extension("section", default=None)
         Doc.set_extension("question_number", default=None)
+    if not Doc.has_extension("context"):
+        Doc.set_extension("context", default=())
     for name in ("peel_label", "confidence", "method"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
@@ -175,16 +313,22 @@ class Labeller:
         found = {cue.label_ for cue in doc.spans.get("peel_rules", [])}
         cats = doc.cats if doc.cats else None
         doc._.peel_label, doc._.confidence, doc._.method = self.decide(
-            SECTION_LABELS.get(doc._.section), found, cats)
+            SECTION_LABELS.get(doc._.section), found, cats, doc._.context)
         return doc
 
-    def decide(self, implied: str | None, found: set[str], cats: dict | None) -> tuple[str, float, str]:
+    def decide(self, implied: str | None, found: set[str], cats: dict | None,
+               context: tuple[str, ...] = ()) -> tuple[str, float, str]:
         """(label, confidence, method) for one sentence."""
         if self.mode == "model":
             label = max(LABELS, key=lambda name: cats[name])
             return label, cats[label], "model"
         if implied:
             return implied, SECTION_CONFIDENCE, "section"
+        # An item of a list whose lead-in recommends, is concerned, grades or asks for
+        # improvement ("it needs to:") says what its lead-in says.
+        lead = next((name for name in LEAD_IN_LABELS if f"ctx_leadin_rule_{name}" in context), None)
+        if lead and "ctx_list_item" in context and not found & {"recommendation", "concern"}:
+            return lead, RULE_CONFIDENCE[lead], "rule"
         hint = "improvement_hint" in found
         rule = next((name for name in LABELS if name in found), None)
         if self.mode == "rules" or cats is None:
@@ -196,7 +340,11 @@ class Labeller:
         if rule in ("recommendation", "concern"):
             return rule, RULE_CONFIDENCE[rule], "rule"
         if label == "grade":
-            return label, cats[label], "model"
+            # A judgment with no grade cue ("has a good understanding of demand") is a
+            # grade only where a judgment is stated (LABELS.md, adjectival judgments).
+            if rule == "grade" or not GRADE_PLACES or set(context) & GRADE_PLACES:
+                return label, cats[label], "model"
+            label = max((name for name in LABELS if name != "grade"), key=lambda name: cats[name])
         if rule in ("grade", "improvement"):
             return rule, RULE_CONFIDENCE[rule], "rule"
         # "should" often describes what a change should bring: the classifier may
@@ -265,19 +413,17 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
     """Split every prose block of ``report`` into sentences and label them (with the
     classifier at ``model``: the shipped one, or one trained for an evaluation)."""
     nlp = build_nlp(mode, model)
-    blocks = report.blocks
-    spans = split_sentences(nlp, [block.text for block in blocks])
-    docs, where = [], []
-    for block, block_spans in zip(blocks, spans):
-        for k, (start, end) in enumerate(block_spans):
-            # Read on its words alone: a line break of hard-wrapped text is a space.
-            doc = nlp.make_doc(" ".join(block.text[start:end].split()))
-            doc._.section, doc._.question_number = block.section, block.question_number
-            docs.append(doc)
-            where.append((block, start, end, k == len(block_spans) - 1))
+    units = report_units(nlp, report)
+    docs = []
+    for unit in units:
+        doc = nlp.make_doc(unit.classifier_text)
+        doc._.section, doc._.question_number = unit.block.section, unit.block.question_number
+        doc._.context = unit.context
+        docs.append(doc)
     sentences: list[Sentence] = []
     with nlp.select_pipes(disable=["peel_sentencizer"]):
-        for (block, start, end, last), doc in zip(where, nlp.pipe(docs)):
+        for unit, doc in zip(units, nlp.pipe(docs)):
+            block, start, end, last = unit.block, unit.start, unit.end, unit.last
             sentences.append(
                 Sentence(
                     sentence_id=f"s-{len(sentences) + 1:04d}",

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -21,7 +23,7 @@ import spacy
 from spacy.tokens import DocBin
 from thinc.api import Optimizer, registry
 
-from .model import LABELS
+from .model import LABELS, PipelineError
 from .vocabulary import FORCES, slug
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,10 @@ MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 #: Annotated by LABELS.md for the corpus texts that had none (issue 11), not yet trained
 #: on: the classifier that uses context is to be trained and chosen with them.
 PENDING_DIR = TRAIN_DIR / "pending"
+#: Reviewers' corrections (README "Correcting the pipeline") and the inputs they are of
+#: (``make pipeline``'s): corrected sentence labels are training examples.
+CORRECTIONS = ROOT / "corrections.csv"
+INPUTS = (ROOT / "raw",)
 SENTENCE_SOURCES = (ROOT / "tests" / "data", TRAIN_DIR / "gold_sentences", TRAIN_DIR / "annotated")
 _FORCE_SLUGS = sorted((slug(short) for short, _ in FORCES), key=len, reverse=True)
 
@@ -45,6 +51,55 @@ class AnnotatedFile:
 
     def sentences(self) -> list[dict]:
         return [json.loads(line) for line in self.path.read_text("utf-8").splitlines() if line.strip()]
+
+    @property
+    def source(self) -> Path:
+        """The text it annotates: the Cambridgeshire report in raw/, else a corpus text."""
+        if self.path.parent == ROOT / "tests" / "data":
+            return ROOT / "raw" / f"{self.name}.txt"
+        return corpus_dir() / "texts" / f"{self.name}.txt"
+
+    def examples(self) -> list[tuple[str, str]]:
+        """(what the classifier reads, label) for each sentence: its words and the context
+        pseudo-tokens the pipeline gives it in its report (``classify.report_units``)."""
+        if not self.source.is_file():
+            raise PipelineError(f"{self.source}: the text annotated in {self.path} is needed to train "
+                                "(set PEEL_CORPUS to the corpus folder)")
+        return [(" ".join((" ".join(s["text"].split()), *context)), s["label"])
+                for s, context in zip(self.sentences(), _contexts(self.source, tuple(s["text"] for s in self.sentences())))]
+
+
+def corpus_dir() -> Path:
+    """The annotated corpus whose texts the annotations are of ($PEEL_CORPUS or ../shared/corpus)."""
+    return Path(os.environ.get("PEEL_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+@lru_cache(maxsize=None)
+def _contexts(source: Path, texts: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The context of each annotated sentence (in reading order) in the report at ``source``.
+
+    The report is read as the pipeline reads it (ingest, structure) and each annotated
+    sentence takes the context of the pipeline's sentence at the same span, or of the
+    one its start falls in where the pipeline splits differently.
+    """
+    from . import ingest, structure
+    from .classify import build_nlp, report_units
+    from .evaluate import gold_sentence_spans
+
+    report = structure.parse(ingest.read(source))
+    units = report_units(build_nlp("rules"), report)
+    spans = [(u.block.char_start + u.start, u.block.char_start + u.end) for u in units]
+    exact = {span: u.context for span, u in zip(spans, units)}
+    out = []
+    for start, end, _ in gold_sentence_spans(report.source.text, [{"text": t, "label": ""} for t in texts]):
+        context = exact.get((start, end))
+        if context is None:
+            inside = [u for (a, b), u in zip(spans, units) if a <= start < max(b, a + 1)]
+            before = [u for (a, _), u in zip(spans, units) if a <= start]
+            context = (inside or before or units[:1] or [None])[-1]
+            context = context.context if context is not None else ()
+        out.append(context)
+    return out
 
 
 def force_of(file_name: str) -> str:
@@ -91,18 +146,67 @@ def parts(held_out: frozenset[str] = frozenset()) -> dict[str, list[AnnotatedFil
     return {"train": [f for f in rest if f.force not in dev], "dev": [f for f in rest if f.force in dev]}
 
 
-def write_docbins(out: Path, held_out: frozenset[str] = frozenset()) -> dict[str, int]:
-    """DocBin files ``train.spacy`` and ``dev.spacy`` for spaCy training; returns sizes."""
+def correction_examples(corrections: Path | None = CORRECTIONS, inputs: tuple[Path, ...] = INPUTS,
+                        held_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(what the classifier reads, corrected label) for each sentence label a reviewer
+    corrected in ``corrections``, in the reports of ``inputs``.
+
+    The inputs are processed as ``make pipeline`` processes them (report ids, keys), and
+    each corrected sentence is read in its context. Corrections of reports of the test
+    forces (``train/split.json``) or of ``held_out`` forces are left out, so they never
+    train a model that is scored on them; a correction that matches no sentence is left
+    out too. Sorted by report and key, the last correction of a sentence winning: the
+    same file gives the same examples.
+    """
+    from .classify import build_nlp, report_units
+    from .review import read_corrections
+    from .runner import process
+
+    if corrections is None or not corrections.is_file():
+        return []
+    rows, _ = read_corrections(corrections)
+    wanted = {(c.report_id, c.key): c.value for c in rows
+              if c.table == "sentences" and c.field == "label" and c.value in LABELS}
+    if not wanted:
+        return []
+    excluded = set(split()["test"]) | set(held_out)
+    found = {}
+    for labelled in process([p for p in inputs if p.exists()]).reports:
+        report = labelled.report
+        try:
+            force = force_of(report.report_id)
+        except ValueError:
+            continue
+        if force in excluded or not any(report_id == report.report_id for report_id, _ in wanted):
+            continue
+        context = {(u.block.char_start + u.start, u.block.char_start + u.end): u
+                   for u in report_units(build_nlp("rules"), report)}
+        for sentence in labelled.sentences:
+            label = wanted.get((report.report_id, sentence.key))
+            unit = context.get((sentence.char_start, sentence.char_end))
+            if label is not None and unit is not None:
+                found[(report.report_id, sentence.key)] = (unit.classifier_text, label)
+    return [found[k] for k in sorted(found)]
+
+
+def write_docbins(out: Path, held_out: frozenset[str] = frozenset(), corrections: Path | None = CORRECTIONS,
+                  inputs: tuple[Path, ...] = INPUTS) -> dict[str, int]:
+    """DocBin files ``train.spacy`` and ``dev.spacy`` for spaCy training; returns sizes.
+
+    Reviewers' corrected labels (``correction_examples``) are added to the training part.
+    """
     nlp = spacy.blank("en")
     out.mkdir(parents=True, exist_ok=True)
     sizes = {}
     for part, files in parts(held_out).items():
+        examples = [example for annotated in files for example in annotated.examples()]
+        if part == "train":
+            examples += correction_examples(corrections, inputs, held_out)
         docs = DocBin()
-        for annotated in files:
-            for sentence in annotated.sentences():
-                doc = nlp.make_doc(sentence["text"])
-                doc.cats = {label: float(label == sentence["label"]) for label in LABELS}
-                docs.add(doc)
+        for text, label in examples:
+            doc = nlp.make_doc(text)
+            doc.cats = {name: float(name == label) for name in LABELS}
+            docs.add(doc)
         docs.to_disk(out / f"{part}.spacy")
         sizes[part] = len(docs)
     return sizes
@@ -146,15 +250,17 @@ def adam(
     return optimizer
 
 
-def train(work: Path | None = None, model_dir: Path = MODEL_DIR, held_out: frozenset[str] = frozenset()) -> Path:
+def train(work: Path | None = None, model_dir: Path = MODEL_DIR, held_out: frozenset[str] = frozenset(),
+          corrections: Path | None = CORRECTIONS, inputs: tuple[Path, ...] = INPUTS) -> Path:
     """Build the corpora, train with ``train/config.cfg`` and install the best model.
 
-    ``held_out`` forces are left out of training (see ``parts``).
+    ``held_out`` forces are left out of training (see ``parts``); the sentence labels
+    corrected in ``corrections`` (of the reports in ``inputs``) train too.
     """
     from spacy.cli.train import train as spacy_train
 
     work = work or TRAIN_DIR / "build"
-    sizes = write_docbins(work / "corpus", held_out)
+    sizes = write_docbins(work / "corpus", held_out, corrections, inputs)
     print(f"training sentences: {sizes['train']}, dev sentences: {sizes['dev']}")
     spacy_train(
         TRAIN_DIR / "config.cfg",

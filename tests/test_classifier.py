@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline import training
-from pipeline.classify import MODEL_DIR, build_nlp, classify, load_classifier
+from pipeline.classify import MODEL_DIR, build_nlp, classify, load_classifier, report_units
 from pipeline.evaluate import heldout_sentence_scores, prf
 from pipeline.model import LABELS
 
@@ -78,12 +78,19 @@ def test_sentences_carry_model_probability_or_rule_confidence(cambridgeshire):
     methods = {s.method for s in cambridgeshire.sentences}
     assert methods <= {"section", "rule", "model"} and "model" in methods
     nlp = build_nlp()
+    # The classifier reads each sentence with its context pseudo-tokens.
+    read = {(u.block.char_start + u.start, u.block.char_start + u.end): u.classifier_text
+            for u in report_units(nlp, cambridgeshire.report)}
     for sentence in cambridgeshire.sentences:
         assert 0 < sentence.confidence <= 1
         if sentence.method == "model":
-            cats = nlp(sentence.text).cats
+            cats = nlp.get_pipe("textcat")(nlp.make_doc(read[(sentence.char_start, sentence.char_end)])).cats
             assert sentence.confidence == pytest.approx(cats[sentence.label])
-            assert sentence.label == max(cats, key=cats.get)
+            best = max(cats, key=cats.get)
+            # The classifier's grade without a grade cue, away from where judgments are
+            # stated, gives way to its next label (LABELS.md, adjectival judgments).
+            assert sentence.label == best or (
+                best == "grade" and sentence.label == max((k for k in cats if k != "grade"), key=cats.get))
 
 
 def test_modes_differ_only_in_how_they_decide(cambridgeshire):
