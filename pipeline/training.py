@@ -6,6 +6,14 @@ Annotated sentences are JSONL files of ``{"text", "label"}`` in reading order:
 ``train/split.json`` names the forces held out for testing and for choosing the best
 model; the others are training data. The trained model is copied into the package
 (``pipeline/model/textcat``), where ``classify`` loads it by path.
+
+The classifier reads each sentence with its context pseudo-tokens
+(``classify.report_units``), so training reads each annotated text as the pipeline
+does (ingest, structure; the corpus texts from $PEEL_CORPUS or ../shared/corpus) and
+gives every annotated sentence the context of the pipeline's sentence at its span: a
+change to structure that changes a block's section, kind or lead-in changes the
+training data (retrain with ``make train``). Sentence labels that reviewers corrected
+in ``corrections.csv`` are training examples too (``correction_examples``).
 """
 from __future__ import annotations
 
@@ -29,8 +37,8 @@ from .vocabulary import FORCES, slug
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DIR = ROOT / "train"
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
-#: Annotated by LABELS.md for the corpus texts that had none (issue 11), not yet trained
-#: on: the classifier that uses context is to be trained and chosen with them.
+#: Annotations waiting to be trained on (none now: issue 11's were moved into
+#: train/annotated); ``make evaluate`` scores them as this project's annotations.
 PENDING_DIR = TRAIN_DIR / "pending"
 #: Reviewers' corrections (README "Correcting the pipeline") and the inputs they are of
 #: (``make pipeline``'s): corrected sentence labels are training examples.
