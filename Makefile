@@ -1,5 +1,6 @@
 # The workflow: raw/ --(make pipeline)--> processed/ ; make test ; make evaluate ; make bench
-# make train: train/*.jsonl + train/config.cfg --> pipeline/model/textcat (the shipped classifier)
+# make train: train/*.jsonl + tests/data + corrections.csv labels + train/config.cfg (sentences read
+#   in context from ../shared/corpus and raw/) --> pipeline/model/textcat (the shipped classifier)
 # Every target sets up .venv first: pyproject.toml + requirements.lock --> .venv, with exactly
 # the versions in the lock; redone when either changes, from scratch when $(PYTHON) is
 # another Python than the venv's.

@@ -234,9 +234,12 @@ def train() -> None:
     """Retrain the sentence classifier shipped in pipeline/model/textcat.
 
     Builds the training and dev corpora from the annotated sentences (tests/data,
-    train/gold_sentences, train/annotated; forces split by train/split.json), trains
-    with train/config.cfg (fixed seed, so the same data gives the same model) and
-    installs the best model into the package. Run `make evaluate` afterwards.
+    train/gold_sentences, train/annotated; forces split by train/split.json), each
+    sentence read in its context as the pipeline reads it (so the corpus texts must
+    be at $PEEL_CORPUS or ../shared/corpus), plus the sentence label corrections of
+    corrections.csv (reports in raw/; never those of the test forces). Trains with
+    train/config.cfg (fixed seed, so the same data gives the same model) and installs
+    the best model into the package. Run `make evaluate` afterwards.
     """
     honour_no_color()
     from .training import train as train_model
