@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from .model import Line, PipelineError, SourceText
+from .wordings import FURNITURE, GLUED_LINK  # page furniture is a wording of the web pages
 
 #: Largest text file we accept; anything bigger is not a single web page.
 MAX_BYTES = 20_000_000
@@ -23,44 +24,6 @@ MAX_BYTES = 20_000_000
 MAX_LINE = 100_000
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
-
-# Page furniture: whole lines that belong to the web page, not to the report.
-_FURNITURE = re.compile(
-    r"""^(?:
-        skip\ to\ (?:main\ )?content
-      | back\ to\ top
-      | (?:print|share)\ this\ page
-      | read\ the\ transcript\ of\ the\ video
-      | download\ the\ full\ report
-      | this\ page\ is\ (?:also\ )?available\ in\ welsh.*
-      | cymraeg
-      | (?:accept|reject)\ (?:all\ |additional\ |analytics\ )?cookies
-      | (?:we\ use|this\ site\ uses)\ (?:some\ )?(?:essential\ )?cookies.*
-      | cookies?\ (?:on|settings|policy).*
-      | page\ \d+\ of\ \d+
-      | read\ more\ about\ .*
-      | contact\ \S+(?:\ \S+){0,3}
-      | contact\ (?:him|her|them)\ (?:via|through|at)\ .{0,60}
-      | view\ the\ \w+\ questions\ for\ \w+
-      | .{3,60},\ (?:her|his)\ majesty[’']s\ inspector\ of\ constabulary(?:\ and\ fire\ &\ rescue\ services)?
-      | (?:hmicfrs|hmic)\ is\ consulting\ on\ .*
-      | please\ give\ us\ your\ views\ .*
-      | we\ would\ like\ your\ views\ .*
-      | proposed\ policing\ inspection\ programme\ .*:\ for\ consultation
-      | planned\ website\ downtime
-      | the\ hmicfrs\ website\ will\ be\ unavailable\ .*
-      | os\ hoffech\ chi\ ddarllen\ .*
-      | english\ cymraeg
-      | promoting\ improvements(?:\ in\ policing.*)?
-      | in\ policing\ and\ fire\ &\ rescue
-      | services\ to\ make\ everyone\ safer
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-# "Read more about West MerciaThis is ...": a link glued to the prose after it.
-GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -194,7 +157,7 @@ def is_furniture(body: str) -> bool:
     """Whether a line (or a hard-wrapped line joined again) is page furniture, not report text."""
     words = " ".join(body.split())
     # "Read more about West MerciaThis is ...": a link glued to prose is not all furniture.
-    return bool(_FURNITURE.match(words)) and not GLUED_LINK.match(words)
+    return bool(FURNITURE.match(words)) and not GLUED_LINK.match(words)
 
 
 def read_text(path: Path, max_pages: int | None = None, warnings: list[str] | None = None) -> SourceText:

@@ -36,15 +36,15 @@ example from the corpus. A sentence is tried against the shapes in this order:
                         (several per clause, joined by LINKs)
 
 "Not graded" is a grade like the others ("... is not graded", "is not yet graded"); a
-grade line "To be graded" / "Not being graded" is read by ``vocabulary.grade_line``, and
+grade line "To be graded" / "Not being graded" is read by ``wordings.grade_line``, and
 "This question has not been inspected or graded" by ``NOT_INSPECTED``. Two judgments
 outside the shapes are left to the caller, which knows where a sentence sits:
 ``adjectival`` ("makes good use of its resources", only the first sentence under an
 ungraded question) and ``improvement_topics`` ("needs to improve how it ...", after which a
 graded judgment of the same topic is an aspect, not a question's grade).
 
-To accept a new wording, add it to the part it belongs to (a new opener to ``OPENER``,
-a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function,
+To accept a new wording, add it to the part it belongs to, in ``pipeline/wordings.py``
+(a new opener to ``OPENER``, a new verb of judging to ``JUDGED``); a new sentence shape is a new shape function,
 tried in ``_sentence_judgments``, with a test in tests/test_judgments.py.
 """
 from __future__ import annotations
@@ -52,24 +52,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .vocabulary import FORCES, forces_named, grade_code
+from .vocabulary import FORCES, forces_named
+from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, OPENER,  # the grammar's words
+                       PILLAR_SUBJECTS, PREP, grade_code)
 
 # --------------------------------------------------------------------------- parts
 
-#: A grade in prose. "not yet graded" and "not being graded" say that no grade is given.
-GRADE = (r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requiring\s+improvement|"
-         r"not\s+(?:yet\s+|being\s+)?graded)")
-ADVERB = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
-#: "judged to be", "assessed as", "judged as being", "considered", "found to be"
-JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+being\s+|as\s+)?)"
-COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
-#: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
-DOER = r"(?:force|constabulary|police|service|it|mps)(?:[’']s)?"
-INSPECTOR = r"(?:we|hmic|hmicfrs)"
-PREP = r"(?:at|in|for)"
-#: Opening words before the doer; the clause is still the force's judgment.
-OPENER = ("however", "overall", "but", "and", "also", "so", "although", "though", "while", "whilst",
-          "in addition", "we found that", "we found", "hmic found that", "hmicfrs found that")
+# The words (GRADE, DOER, INSPECTOR, COPULA, ADVERB, JUDGED, PREP, OPENER) are the
+# reports' wordings and live in ``wordings``; the parts below are built from them.
+
 #: Where the subject of a judgment ends: the next clause starts.
 _SUBJECT_END = (r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is)|which|while|although|however|having)\b"
                 r"|\s+but\b|\s+because\b|\s+since\b|\s+and\s+(?:has|works|it|is|makes|uses|needs|there|we)\b)")
@@ -160,14 +151,6 @@ _QUOTED_GRADE = re.compile(r"[‘'\"“](" + GRADE + r")[’'\"”]", re.IGNOREC
 _ASIDE = re.compile(r",\s*with\s+(?:some\s+)?elements\s+of\s+" + GRADE + r",", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"'’”)]*|$)")
 
-# Subjects that are a whole pillar rather than a question or area.
-_PILLAR_SUBJECTS = (
-    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
-    # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
-    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
-    ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce\s+legitimately|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
-)
-
 
 @dataclass
 class Judgment:
@@ -213,7 +196,7 @@ def pillar_of(subject: str) -> str | None:
     # "The force’s effectiveness at keeping people safe ..." names the pillar too.
     subject = re.sub(r"^(?:the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*?(?:police|constabulary|service)[’']s)\s+"
                      r"(?=effectiveness|efficiency|legitimacy)", "its ", subject, flags=re.I)
-    for pillar, pattern in _PILLAR_SUBJECTS:
+    for pillar, pattern in PILLAR_SUBJECTS:
         if pattern.match(subject):
             return pillar
     return None

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import judgments
-from .ingest import GLUED_LINK, is_furniture
+from .ingest import is_furniture
 from .model import (
     AreaForImprovement,
     Block,
@@ -43,10 +43,9 @@ from .model import (
     Report,
     SourceText,
 )
-from .vocabulary import (CONCERN_LEAD_IN, FORCES, ITEMS_TITLE, LETTER_DATE, LETTER_TITLE, NOT_PEEL_FORCES, PILLARS,
-                         RECOMMENDATION_LEAD_IN, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, content_words,
-                         force_by_short, force_mentions, forces_named, grade_line, inspectorate_signs, long_date,
-                         question_subject, same_subject, slug)
+from .vocabulary import FORCES, NOT_PEEL_FORCES, content_words, force_by_short, force_mentions, forces_named, same_subject, slug
+from .wordings import (CONCERN_LEAD_IN, GLUED_LINK, ITEMS_TITLE, LETTER_DATE, LETTER_TITLE, PILLARS, RECOMMENDATION_LEAD_IN,
+                       TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line, inspectorate_signs, question_subject)
 
 _FORCE_NAMES = "|".join(re.escape(short) for short, _ in FORCES)
 _PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
@@ -397,6 +396,20 @@ def parse(source: SourceText) -> Report:
 #: grade line or heading must speak to be taken for a PEEL page (a news story speaks none
 #: or one).
 _TITLELESS_SIGNS = 2
+
+
+_MONTHS = ("january february march april may june july august september october november december").split()
+_LONG_DATE = re.compile(
+    r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>" + "|".join(_MONTHS) + r")\s+(?P<y>(?:19|20)\d\d)$", re.IGNORECASE
+)
+
+
+def long_date(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date written out ("28 October 2022", "3rd November 2016"), else None."""
+    match = _LONG_DATE.match(" ".join(text.split()))
+    if match is None:
+        return None
+    return int(match["y"]), _MONTHS.index(match["m"].lower()) + 1, int(match["d"])
 
 
 def _iso_date(match: re.Match) -> str | None:

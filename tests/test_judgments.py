@@ -179,7 +179,7 @@ def test_not_graded_lines_and_sentences_give_the_pillar_grades(corpus):
 
 
 def test_to_be_graded_and_not_being_graded_lines(corpus):
-    from pipeline.vocabulary import grade_line
+    from pipeline.wordings import grade_line
     text = (corpus / "texts" / "greater-manchester_2017_overview_part1.txt").read_text("utf-8")
     assert "To be graded" in text.splitlines() and "Not being graded" in text.splitlines()
     assert grade_line("To be graded") == grade_line("Not being graded") == "not_graded"

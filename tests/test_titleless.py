@@ -16,7 +16,8 @@ import pytest
 from pipeline.evaluate import Scores, normalise_gold, score_structure
 from pipeline.model import PipelineError
 from pipeline.runner import process_file
-from pipeline.vocabulary import force_by_short, force_mentions, inspectorate_signs
+from pipeline.vocabulary import force_by_short, force_mentions
+from pipeline.wordings import inspectorate_signs
 
 # Texts of each family (overviews of 2015-2018, pillar pages of 2018/19), cut before a
 # paragraph a third of the way down or further.

@@ -1,0 +1,417 @@
+"""The reports' wordings: the phrases HMIC and HMICFRS pages use, in one place.
+
+What a page says, as patterns and word lists, for every stage that reads it: ingest
+(page furniture), structure (titles, headings, grade lines, lead-ins) and the judgments
+grammar (its words). A new wording of the reports is added here, in the section of its
+kind, and nowhere else; the code that reads it (``structure``, ``judgments``) does not
+change. Names are the reports' own.
+
+Sections, in order:
+
+- **Grades**: grade words on a line of their own (``GRADE_WORDS``, ``grade_line``) and in
+  prose (``GRADE`` and the judgments grammar's other words: ``ADVERB``, ``JUDGED``,
+  ``COPULA``, ``DOER``, ``INSPECTOR``, ``PREP``, ``OPENER``), a list carried under an
+  earlier grade (``CARRIED_LIST``);
+- **Pillars and questions**: ``PILLARS``, the question a pillar page asks as a whole
+  (``PILLAR_QUESTIONS``), a judgment's subject that is a whole pillar
+  (``PILLAR_SUBJECTS``), the usual wordings of PEEL's questions (``QUESTION_SUBJECTS``);
+- **Titles, headings and dates**: page titles, "Questions for ...", "Areas for
+  improvement", "Our judgments", "Last updated", letters' and trackers' titles and dates;
+- **Page types**: an overview's and a 2021+ report's own wording;
+- **Lead-ins and items**: what introduces causes of concern, recommendations and areas
+  for improvement, and what states a cause of concern in prose;
+- **The inspectorate's language**: how a page without a title is known for a PEEL page;
+- **Page furniture**: web-page lines that are not the report's text.
+
+Sentence-label cues (``classify.RULE_PATTERNS``) are still in ``classify``; they are to
+join this module as ``CUES`` (label -> token patterns, see the note at the end).
+
+This module imports nothing of the pipeline's: every stage may import it.
+"""
+from __future__ import annotations
+
+import re
+
+# =========================================================================== grades
+# A new grade word goes into GRADE_WORDS (a grade line), GRADE (prose) and, when a list
+# may be carried under it, CARRIED_LIST; classify's grade cues still list their own.
+
+#: A grade as a whole line or phrase, mapped to its code.
+GRADE_WORDS = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "adequate": "adequate",
+    "requires improvement": "requires_improvement",
+    "require improvement": "requires_improvement",
+    "requiring improvement": "requires_improvement",
+    "inadequate": "inadequate",
+    "not yet graded": "not_graded",
+    "not graded": "not_graded",
+    "to be graded": "not_graded",
+    "not being graded": "not_graded",  # greater-manchester_2017_overview_part1
+    "ungraded": "not_graded",
+}
+
+GRADE_LINE = re.compile(
+    r"^[\s'\"‘’“”Â]*(" + "|".join(sorted(GRADE_WORDS, key=len, reverse=True)) + r")[\s'\"‘’“”.Â]*$",
+    re.IGNORECASE,
+)
+
+
+def grade_code(phrase: str) -> str | None:
+    """The grade code for a grade phrase ("Requires improvement" -> requires_improvement)."""
+    return GRADE_WORDS.get(" ".join(phrase.lower().split()).strip("'\"‘’“”. "))
+
+
+def grade_line(line: str) -> str | None:
+    """The grade code when ``line`` is nothing but a grade, else None."""
+    match = GRADE_LINE.match(line)
+    return grade_code(match.group(1)) if match else None
+
+
+# The judgments grammar's words (``judgments`` composes them into its shapes).
+
+#: A grade in prose. "not yet graded" and "not being graded" say that no grade is given.
+GRADE = (r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requiring\s+improvement|"
+         r"not\s+(?:yet\s+|being\s+)?graded)")
+ADVERB = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
+#: "judged to be", "assessed as", "judged as being", "considered", "found to be"
+JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+being\s+|as\s+)?)"
+COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
+#: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
+DOER = r"(?:force|constabulary|police|service|it|mps)(?:[’']s)?"
+INSPECTOR = r"(?:we|hmic|hmicfrs)"
+PREP = r"(?:at|in|for)"
+#: Opening words before the doer; the clause is still the force's judgment.
+OPENER = ("however", "overall", "but", "and", "also", "so", "although", "though", "while", "whilst",
+          "in addition", "we found that", "we found", "hmic found that", "hmicfrs found that")
+
+
+# "In 2017, we assessed the force as good at:": the list that follows is graded so.
+CARRIED_LIST = re.compile(
+    r"^In (?P<year>20\d\d),\s+(?:we|HMIC|HMICFRS)\s+(?:judged|assessed)\s+.{0,60}?\bas\s+(?P<g>outstanding|good|inadequate|requiring improvement)\s+(?:at|in):$",
+    re.IGNORECASE,
+)
+
+
+# =========================================================================== pillars and questions
+
+PILLARS = ("effectiveness", "efficiency", "legitimacy", "leadership")
+
+# The question a pillar page asks as a whole, and the pillar it names.
+PILLAR_QUESTIONS = (
+    ("effectiveness", re.compile(r"^How (?:effective is the force at keeping people safe and reducing crime|effectively does the force reduce crime and keep people safe|well the force tackles crime)\??$", re.I)),
+    ("efficiency", re.compile(r"^How (?:efficient is the force at keeping people safe and reducing crime|efficiently does the force operate and how sustainable are its services to the public|well the force delivers value for money)\??$", re.I)),
+    ("legitimacy", re.compile(r"^How (?:legitimate is the force at keeping people safe and reducing crime|legitimately does the force treat the public and its workforce)\??$", re.I)),
+    ("leadership", re.compile(r"^How well led is the force\b.*$", re.I)),
+)
+
+
+def pillar_question(text: str) -> str | None:
+    """The pillar whose question ``text`` asks as a whole ("How well led is the force?" -> leadership)."""
+    for pillar, pattern in PILLAR_QUESTIONS:
+        if pattern.match(text):
+            return pillar
+    return None
+
+
+# Subjects that are a whole pillar rather than a question or area.
+PILLAR_SUBJECTS = (
+    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
+    # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
+    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
+    ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce\s+legitimately|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
+)
+
+#: A summary judgment of keeping people safe and reducing crime restates the
+#: effectiveness pillar's judgment; before a titleless page's first heading it is not an aspect.
+EFFECTIVENESS_RESTATED = re.compile(r"keeping people safe|reducing crime and keep", re.IGNORECASE)
+EFFECTIVENESS_SUBJECT = re.compile(r"keeping\s+people\s+safe|reducing\s+crime", re.IGNORECASE)
+
+
+#: How prose names the subject of one of PEEL's questions (2014-2018/19), at the start of a
+#: judgment's subject ("the force is good at <subject>"). A summary judgment whose subject
+#: starts otherwise judges a narrower aspect ("good at prioritising its use of resources"),
+#: which is not a question's grade (LABELS.md, "Narrower aspects"). This is the stand-in
+#: for the PEEL framework table until the framework's question wordings replace it.
+QUESTION_SUBJECTS = (
+    # effectiveness: preventing crime and anti-social behaviour
+    r"preventing|prevention|(?:the\s+way|how)\s+(?:it|the\s+force)\s+prevents|reducing|keeping\s+people\s+safe",
+    # effectiveness: investigating crime, reducing re-offending, recording crime
+    # ("its crime-recording", devon-and-cornwall_2016_effectiveness; "accuracy in terms of
+    # recording crime", lancashire_2018_overview; "recording crime", kent_2018_effectiveness)
+    r"investigating|investigation|quality\s+of\s+crime\s+investigation|(?:the\s+way|how)\s+it\s+investigates|"
+    r"crime[\s-]recording|recording\s+crime|accuracy\s+(?:in\s+terms\s+of\s+|of\s+)?(?:its\s+)?(?:crime\s+)?recording",
+    # effectiveness: protecting vulnerable people and supporting victims ("identifying and
+    # responding to the most vulnerable people", lincolnshire_2015_overview; "management of
+    # vulnerability", devon-and-cornwall_2016_effectiveness)
+    r"protecting|(?:the\s+way|how)\s+it\s+protects|supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+(?:may|can)|"
+    r"identifying,\s+understanding|identifying\s+and\s+responding|management\s+of\s+vulnerab",
+    # effectiveness: serious and organised crime, specialist capabilities, managing offenders
+    r"tackling|managing|serious\s+and\s+organised\s+crime",
+    # efficiency: demand, resources, planning ("its ability to understand demand", "use its
+    # resources well", merseyside_2016_overview_part1)
+    # ("its understanding of organised crime groups", staffordshire_2017_effectiveness, is an aspect)
+    r"understanding(?!\s+of\b)|understanding\s+of\s+(?:[\w-]+\s+){0,4}?(?:demand|the\s+people|its\s+communities)|(?:its\s+)?ability\s+to\s+understand\s+demand|use\s+(?:of\s+)?(?:its\s+)?resources|using\s+(?:its\s+)?resources|"
+    r"targeting\s+its\s+resources|planning|how\s+(?:well\s+)?(?:it|the\s+force)\s+(?:plans|uses|understands|ensures|meets)|"
+    r"meeting|efficiency|effectiveness\s+at|how\s+it\s+(?:keeps|meets)",
+    # legitimacy: fairness and respect, ethics, the workforce ("treating the public and each
+    # other with fairness and respect", kent_2018_overview; "how fairly it treats its
+    # workforce", "encouraging ethical decision-making", "looking after its workforce’s
+    # wellbeing", dyfed-powys_2018_legitimacy)
+    r"treating|(?:the\s+way|how)\s+(?:it|the\s+force)\s+treats|how\s+fairly\s+it\s+treats|ensuring\s+(?:that\s+)?its\s+workforce|"
+    r"behaving|encouraging\s+ethical|looking\s+after\s+its\s+workforce",
+    # parts of a question graded together ("some aspects of ...")
+    r"some\s+(?:aspects|elements)",
+)
+
+_QUESTION_SUBJECT = re.compile(
+    r"^(?:(?:its|their|the\s+(?:force|constabulary)[’']s|[A-Z][\w ]*[’']s)\s+)?(?:the\s+)?(?:approach\s+to\s+)?(?:"
+    + "|".join(QUESTION_SUBJECTS) + r")",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = ("preventing", "tackling", "investigating", "protecting", "supporting", "managing",
+                   "understanding", "planning", "meeting", "treating", "reducing")
+
+
+def question_subject(subject: str) -> bool:
+    """Whether a judgment's subject names one of PEEL's questions (a cut-off word may start one)."""
+    if _QUESTION_SUBJECT.match(subject):
+        return True
+    word = subject.strip().lower()
+    return 0 < len(word) < 12 and " " not in word and any(t.startswith(word) for t in _QUESTION_WORDS)
+
+
+# =========================================================================== titles, headings and dates
+
+#: A pillar page's or a 2021+ report's title: "Essex PEEL 2016", "Kent PEEL 2021/22".
+PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
+#: The PEEL year a 2021+ report names in its text.
+REPORT_YEAR = re.compile(r"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>20(?:21/22|2[1-5]\s*[–-]\s*20\d\d))\b")
+#: "Last updated: 12/03/2019", and the same line cut off by the end of the text.
+LAST_UPDATED = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.IGNORECASE)
+LAST_UPDATED_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
+#: A question's number on a line of its own, and "1. How effective ...?" on one line.
+QUESTION_NUMBER = re.compile(r"^\d{1,2}$")
+NUMBERED_QUESTION = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<question>(?:How|To what extent|What)\b.+\?)$")
+#: How a question heading starts: a question after a paragraph cut off before it is a
+#: heading of its own; after a line break that wrapping made, "What" is not looked for.
+QUESTION_START = re.compile(r"(?:How|To what extent|What)\b")
+QUESTION_AFTER_BREAK = re.compile(r"(?:How|To what extent)\b")
+#: How a heading starts, for a line cut off by the end of the text.
+HEADING_START = re.compile(r"(?:How|What|To what extent|HM\b|HMI|Questions|Areas?|Causes?|Recommendations?|Last)\b")
+#: The heading above a pillar page's questions.
+QUESTIONS_FOR = re.compile(r"^Questions for (?P<pillar>\w+)$", re.IGNORECASE)
+#: The headings of the sections items are listed under, and the section each opens.
+SECTION_HEADING = re.compile(
+    r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
+)
+SECTION_NAMES = {"area": "area_for_improvement", "caus": "cause_of_concern", "reco": "recommendation"}
+#: The headings of the 2021+ reports' own.
+REPORT_MARKERS = re.compile(r"^(?:Overall summary|Our judgments|PEEL 20\d\d\s*[–-]\s*20\d\d)$")
+#: What ends the lead-in of a 2021+ report's judgments table ("... as follows:").
+AS_FOLLOWS = re.compile(r"as follows:?$")
+
+#: A letter's title: "Greater Manchester Police: PEEL Cause of concern revisit letter".
+LETTER_TITLE = re.compile(
+    r"^(?P<force>[A-Z][\w&'’ -]+?)\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)$", re.IGNORECASE
+)
+#: A recommendation tracker's title: "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)".
+TRACKER_TITLE = re.compile(
+    r"^PEEL:\s+police\s+(?P<pillar>effectiveness|efficiency|legitimacy|leadership)\s+"
+    r"(?P<year>20\d\d(?:/\d\d)?)\s+[–-]\s+(?P<force>.+?)\s*\((?P<number>\d+)\)$",
+    re.IGNORECASE,
+)
+#: A tracker's status markup, a line of its own: "[on]3rd November 2016
+#: [status]awaiting-review[/status][/on]...[comment]". Furniture, never a sentence.
+TRACKER_STATUS = re.compile(r"^(?:\[on\].*?(?:\[/on\]|\[comment\]|\[/comment\])\s*)+$", re.IGNORECASE)
+#: The dates a tracker's status lines record.
+TRACKER_DATE = re.compile(r"\[on\]\s*(?P<date>[^\[]+?)\s*\[", re.IGNORECASE)
+#: A letter's dates: "Published on: 28 October 2022", "Sent on:" and the date on the next line.
+LETTER_DATE = re.compile(r"^(?P<what>Published|Sent|Updated|Last\s+updated)\s+on:\s*(?P<date>.*)$", re.IGNORECASE)
+
+
+# =========================================================================== page types
+
+# The inspectorate's own wording, which a report without headings still uses.
+REPORT_WORDING = re.compile(
+    r"\bareas of policing\b|the extent to which .{0,60}\bis (?:effective|efficient|legitimate)\b|HMI[’']s observations|"
+    r"narrative rather than (?:a )?graded judgment|^PEEL Assessment$|"
+    r"^PEEL: police (?:effectiveness|efficiency|legitimacy|leadership) 20\d\d\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: A 2021+ report's own words for what it grades.
+AREAS_OF_POLICING = re.compile(r"\bareas\s+of\s+policing\b")
+
+
+# An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
+# the HMI's assessment of the force ("This is the first PEEL Assessment of Surrey Police",
+# 2014), leadership's narrative judgment.
+OVERVIEW_WORDING = re.compile(
+    r"the\s+extent\s+to\s+which\s.{0,60}\bis\s+(?:effective|efficient|legitimate)\b|HMI[’']s\s+observations|"
+    r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment|PEEL\s+Assessment$|\bPEEL\s+Assessment\s+of\b|"
+    # the HMI's letter that opens an overview ("I am pleased with the performance of ...")
+    r"\bI\s+am\s+(?:\w+\s+)?(?:pleased|satisfied|encouraged)\s+(?:with|by)\b|\bI\s+congratulate\b|"
+    r"\bI\s+have\s+(?:\w+\s+){0,3}concerns\s+about\b|"
+    # 2016: "The effectiveness, efficiency and legitimacy inspection findings are published below."
+    r"\binspection\s+findings\s+are\s+published\s+below\b|\bMy\s+overall\s+assessment\s+of\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+# =========================================================================== lead-ins and items
+
+# The inspectorate's letters (cause-of-concern and revisit letters) and recommendation
+# trackers introduce their causes of concern, recommendations and areas for improvement in
+# running text rather than under headings.
+
+#: "During our inspection, we identified three causes of concern:", "Our inspection found:"
+CONCERN_LEAD_IN = re.compile(
+    r"\b(?:identified|found|reported|raised)\s+(?:the\s+following\s+)?(?:[\w-]+\s+)?causes?\s+(?:of|for)\s+concern\s*:$"
+    r"|^(?:Our\s+(?:\w+\s+)?inspection|We|HMIC|HMICFRS|Inspectors)\s+(?:also\s+)?found:$",
+    re.IGNORECASE,
+)
+#: "We made the following recommendations:"
+RECOMMENDATION_LEAD_IN = re.compile(
+    r"^(?:We|HMIC|HMICFRS|The\s+inspectorate)\s+(?:also\s+)?made\s+the\s+following\s+(?:[\w-]+\s+)?recommendations?\s*:$",
+    re.IGNORECASE,
+)
+#: A lead-in that reads like a title, without a colon: "The 2017 inspection identified the
+#: following Areas for improvement" (a tracker). Its list follows.
+ITEMS_TITLE = re.compile(
+    r"^(?:The|Our|In\s+the)\b.{0,60}\b(?:identified|found|made|set\s+out)\s+the\s+following\s+"
+    r"(?P<what>areas?\s+for\s+improvement|causes?\s+(?:of|for)\s+concern|recommendations?)\s*:?$",
+    re.IGNORECASE,
+)
+#: A sentence that states a cause of concern in prose: "This is a cause of concern."
+CAUSE_OF_CONCERN = re.compile(
+    r"\b(?:is|are|was|were|remains?|represents?)\s+(?:also\s+|still\s+)?(?:a|an|the)\s+(?:\w+\s+)?cause\s+(?:of|for)\s+concern\b"
+    r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
+    re.IGNORECASE,
+)
+#: The lead-in of a cause of concern's recommendations: "To address this cause of concern,
+#: we recommend that ...:", "The force should immediately:".
+CONCERN_RECOMMENDATIONS_LEAD_IN = re.compile(
+    r"^(?:to address th(?:is|ese) causes? (?:of|for) concern|.{0,80}\brecommends?\b|within \w+ months\b|"
+    r".{0,60}\b(?:must|should) immediately\b)",
+    re.IGNORECASE,
+)
+
+#: "In 2016, we recommended that ...", "In our 2017 national legitimacy report, we
+#: recommended that all forces should:": a recommendation of an earlier inspection.
+RECALLED_RECOMMENDATION = re.compile(
+    r"^(?:In|During|Following)\s+(?:our\s+|the\s+|its\s+)?(?P<year>(?:19|20)\d\d)(?:/\d\d)?\b[^.;:]{0,80}?,?\s+"
+    r"(?:we|HMIC|HMICFRS|the\s+inspectorate)\s+(?:also\s+)?(?:made\s+(?:a|the\s+following|\w+)\s+recommendations?"
+    r"|recommended)\b(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: A recalled recommendation made to every force, not this force alone.
+ALL_FORCES = re.compile(r"\b(?:all|every)\s+(?:police\s+)?forces?\b|\bnational\b", re.IGNORECASE)
+#: A paragraph whose list is areas for improvement: "One area for improvement remained ...:".
+AREAS_LEAD_IN = re.compile(r"\bareas? for improvement\b[^.]*[.:]$", re.IGNORECASE)
+
+
+# =========================================================================== the inspectorate's language
+
+# The inspectorate's language, by which a page that starts part-way down (no title, no
+# heading of its own) is still known for a PEEL page: what it says and how it says it.
+# A news story naming a force has at most one of these kinds.
+INSPECTORATE_SIGNS = {
+    # the inspectorate speaking: "we found", "our inspection", the HMI's "I am pleased with"
+    "voice": re.compile(
+        r"\b(?:we|HMIC|HMICFRS|HMI|inspectors)\s+(?:also\s+)?(?:found|judged|assessed|inspected|examined|reviewed|"
+        r"identified|recommend(?:ed|s)?|expect(?:ed|s)?|considered|looked\s+at|set\s+out)\b"
+        r"|\bour\s+(?:\w+\s+)?(?:inspection|findings|judgments?|assessment|fieldwork)\b"
+        r"|\bI\s+(?:am|was)\s+(?:\w+\s+)?(?:pleased|satisfied|encouraged|disappointed|concerned)\b"
+        r"|\bI\s+congratulate\b|\bI\s+have\s+(?:\w+\s+){0,3}concerns?\b|\bIn\s+making\s+this\s+(?:first\s+)?PEEL\b"
+        r"|\b(?:HMIC|HMICFRS|we)\s+(?:has|have)\s+(?:\w+\s+)?concerns?\b|\bI\s+am\s+(?:\w+\s+)?concerned\s+that\b",
+        re.IGNORECASE),
+    # a graded judgment of the force, in the reports' shape
+    "judgment": re.compile(
+        r"\b(?:the\s+force|it|constabulary|police|police\s+service)\s+(?:is|was|remains|continues\s+to\s+be)\s+"
+        r"(?:\w+\s+)?(?:outstanding|good|adequate|inadequate)\s+(?:at|in)\b|\brequires?\s+improvement\b",
+        re.IGNORECASE),
+    # what the force should do
+    "should": re.compile(r"\bthe\s+(?:force|constabulary)\s+(?:still\s+|also\s+)?(?:should|must|needs\s+to|could)\b",
+                         re.IGNORECASE),
+}
+#: The force as the subject of the report's sentences ("The force has ...", not "the force said").
+_FORCE_SUBJECT = re.compile(
+    r"(?:^|[.!?]\s+)(?:The\s+(?:force|constabulary)|(?:[A-Z][\w-]+\s+){1,2}(?:and\s+[A-Z][\w-]+\s+)?(?:Police|Constabulary))"
+    r"\s+(?!said\b|says\b|told\b|spokes|and\s+Crime\b)(?:also\s+|still\s+)?[a-z]+",
+    re.MULTILINE)
+#: What PEEL asks about, in the reports' words.
+PEEL_TERMS = re.compile(
+    r"\bkeeping\s+people\s+safe\b|\breducing\s+crime\b|\banti-social\s+behaviour\b|\bvulnerable\s+(?:people|victims)\b|"
+    r"\bareas?\s+for\s+improvement\b|\bcauses?\s+of\s+concern\b|\b(?:effectiveness|efficiency|legitimacy)\b|"
+    r"\bfairness\s+and\s+respect\b|\bthe\s+workforce\b|\bdemand\s+(?:for|on)\s+(?:its\s+)?services\b|"
+    r"\bneighbourhood\s+(?:policing|teams?)\b|\bserious\s+and\s+organised\s+crime\b|\bcrime[\s-]recording\b|"
+    r"\bproblem[\s-]solving\b|\bsafeguarding\b|\bpartner\s+organisations\b|\bethical\b|\bwellbeing\b",
+    re.IGNORECASE)
+
+
+def inspectorate_signs(text: str) -> set[str]:
+    """The kinds of the inspectorate's language ``text`` speaks: "voice", "judgment", "should",
+    "force subject" (two sentences or more about the force), "terms" (three of PEEL's terms or more)."""
+    kinds = {kind for kind, pattern in INSPECTORATE_SIGNS.items() if pattern.search(text)}
+    if len(_FORCE_SUBJECT.findall(text)) >= 2:
+        kinds.add("force subject")
+    if len({" ".join(m.group().lower().split()) for m in PEEL_TERMS.finditer(text)}) >= 3:
+        kinds.add("terms")
+    return kinds
+
+
+#: Words before a force's name that make it another force than the page's own
+#: ("its alliance with Warwickshire Police").
+OTHER_FORCE_BEFORE = re.compile(r"\b(?:with|alongside|than|from|between|and|to|like)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+# =========================================================================== page furniture
+
+# Page furniture: whole lines that belong to the web page, not to the report.
+FURNITURE = re.compile(
+    r"""^(?:
+        skip\ to\ (?:main\ )?content
+      | back\ to\ top
+      | (?:print|share)\ this\ page
+      | read\ the\ transcript\ of\ the\ video
+      | download\ the\ full\ report
+      | this\ page\ is\ (?:also\ )?available\ in\ welsh.*
+      | cymraeg
+      | (?:accept|reject)\ (?:all\ |additional\ |analytics\ )?cookies
+      | (?:we\ use|this\ site\ uses)\ (?:some\ )?(?:essential\ )?cookies.*
+      | cookies?\ (?:on|settings|policy).*
+      | page\ \d+\ of\ \d+
+      | read\ more\ about\ .*
+      | contact\ \S+(?:\ \S+){0,3}
+      | contact\ (?:him|her|them)\ (?:via|through|at)\ .{0,60}
+      | view\ the\ \w+\ questions\ for\ \w+
+      | .{3,60},\ (?:her|his)\ majesty[’']s\ inspector\ of\ constabulary(?:\ and\ fire\ &\ rescue\ services)?
+      | (?:hmicfrs|hmic)\ is\ consulting\ on\ .*
+      | please\ give\ us\ your\ views\ .*
+      | we\ would\ like\ your\ views\ .*
+      | proposed\ policing\ inspection\ programme\ .*:\ for\ consultation
+      | planned\ website\ downtime
+      | the\ hmicfrs\ website\ will\ be\ unavailable\ .*
+      | os\ hoffech\ chi\ ddarllen\ .*
+      | english\ cymraeg
+      | promoting\ improvements(?:\ in\ policing.*)?
+      | in\ policing\ and\ fire\ &\ rescue
+      | services\ to\ make\ everyone\ safer
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+# "Read more about West MerciaThis is ...": a link glued to the prose after it.
+GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
+
+
+# =========================================================================== sentence-label cues
+# Still in classify (its owner moves them): RULE_PATTERNS and CONTEXT_CUES are to come here
+# as CUES (label -> cue phrases, matched on lower-cased tokens) and CONTEXT_CUES, with
+# classify's phrase helper ``_p`` as ``phrases`` and its word lists (_IS, _ADVERBS,
+# _FORCE_NOUNS, _JUDGED, _WHOM) beside them; its grade words are GRADE_WORDS' one-word
+# grades ([w for w, code in GRADE_WORDS.items() if " " not in w and code != "not_graded"]).
+# classify then imports ``from .wordings import CONTEXT_CUES, CUES`` and loads CUES into
+# its span_ruler unchanged.
