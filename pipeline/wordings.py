@@ -14,17 +14,22 @@ Sections, in order:
   earlier grade (``CARRIED_LIST``);
 - **Pillars and questions**: ``PILLARS``, the question a pillar page asks as a whole
   (``PILLAR_QUESTIONS``), a judgment's subject that is a whole pillar
-  (``PILLAR_SUBJECTS``), the usual wordings of PEEL's questions (``QUESTION_SUBJECTS``);
+  (``PILLAR_SUBJECTS``) or restates the effectiveness pillar (``EFFECTIVENESS_RESTATED``),
+  the usual wordings of PEEL's questions (``QUESTION_SUBJECTS``);
 - **Titles, headings and dates**: page titles, "Questions for ...", "Areas for
-  improvement", "Our judgments", "Last updated", letters' and trackers' titles and dates;
+  improvement", "Our judgments", "Last updated", how a question or heading starts,
+  letters' and trackers' titles and dates;
 - **Page types**: an overview's and a 2021+ report's own wording;
 - **Lead-ins and items**: what introduces causes of concern, recommendations and areas
   for improvement, and what states a cause of concern in prose;
-- **The inspectorate's language**: how a page without a title is known for a PEEL page;
+- **The inspectorate's language**: how a page without a title is known for a PEEL page
+  (``inspectorate_signs``), and the words before a force's name that make it another
+  force than the page's (``OTHER_FORCE_BEFORE``);
 - **Page furniture**: web-page lines that are not the report's text.
 
-Sentence-label cues (``classify.RULE_PATTERNS``) are still in ``classify``; they are to
-join this module as ``CUES`` (label -> token patterns, see the note at the end).
+Sentence-label cues (``classify.RULE_PATTERNS``, ``classify.CONTEXT_CUES``) are still in
+``classify``; they are to join this module as ``CUES`` and ``CONTEXT_CUES`` (see the note
+at the end). The forces' names are in ``vocabulary``.
 
 This module imports nothing of the pipeline's: every stage may import it.
 """
