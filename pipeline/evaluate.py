@@ -494,7 +494,8 @@ class Fold:
     threshold: float | None = None  # the framework mapping's, chosen without the fold's forces
 
 
-def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log=None) -> list[Fold]:
+def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log=None,
+                     config: Path | None = None) -> list[Fold]:
     """Each fold of forces scored by a pipeline whose classifier was trained without them.
 
     The structure stage has no trained part (its rules were written on the first
@@ -503,6 +504,7 @@ def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log
     labelled with that model by each system (rules, model, combined), scored apart on
     the corpus's own sentence gold and on this project's annotations. The framework
     mapping's threshold is chosen again for each fold without the fold's forces.
+    ``config`` trains each fold's classifier (``train/config.cfg`` unless given).
     """
     from . import framework
 
@@ -510,13 +512,13 @@ def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log
     results: list[Fold] = []
     shipped = framework.MATCH_THRESHOLD
     try:
-        _folds(pairs, k, work, log, results)
+        _folds(pairs, k, work, log, results, config)
     finally:
         framework.MATCH_THRESHOLD = shipped  # the shipped threshold back, however the folds ended
     return results
 
 
-def _folds(pairs, k, work, log, results: list) -> None:
+def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> None:
     """The folds of ``leave_forces_out``, appended to ``results`` as each ends."""
     import contextlib
     import io
@@ -531,7 +533,8 @@ def _folds(pairs, k, work, log, results: list) -> None:
             if log:
                 log(f"fold {number}: training the classifier without {', '.join(forces)}")
             with contextlib.redirect_stdout(io.StringIO()):
-                model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces))
+                model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces),
+                              config=config)
             # The framework mapping's threshold, chosen again without the fold's forces.
             seen = [e for t, g, _ in pairs if g is not None and force_of_text(t) not in forces
                     for e in framework_examples(json.loads(g.read_text("utf-8")))]

@@ -259,11 +259,15 @@ def adam(
 
 
 def train(work: Path | None = None, model_dir: Path = MODEL_DIR, held_out: frozenset[str] = frozenset(),
-          corrections: Path | None = CORRECTIONS, inputs: tuple[Path, ...] = INPUTS) -> Path:
-    """Build the corpora, train with ``train/config.cfg`` and install the best model.
+          corrections: Path | None = CORRECTIONS, inputs: tuple[Path, ...] = INPUTS,
+          config: Path | None = None) -> Path:
+    """Build the corpora, train with ``config`` (``train/config.cfg`` unless given) and
+    install the best model.
 
     ``held_out`` forces are left out of training (see ``parts``); the sentence labels
-    corrected in ``corrections`` (of the reports in ``inputs``) train too.
+    corrected in ``corrections`` (of the reports in ``inputs``) train too. Another
+    ``config`` (``train/candidates/*.cfg``, ``bench/architectures.py``) trains another
+    architecture on the same data.
     """
     from spacy.cli.train import train as spacy_train
 
@@ -271,7 +275,7 @@ def train(work: Path | None = None, model_dir: Path = MODEL_DIR, held_out: froze
     sizes = write_docbins(work / "corpus", held_out, corrections, inputs)
     print(f"training sentences: {sizes['train']}, dev sentences: {sizes['dev']}")
     spacy_train(
-        TRAIN_DIR / "config.cfg",
+        config or TRAIN_DIR / "config.cfg",
         output_path=work / "output",
         overrides={"paths.train": str(work / "corpus" / "train.spacy"), "paths.dev": str(work / "corpus" / "dev.spacy")},
     )
