@@ -412,27 +412,33 @@ def test_what_a_folder_holds_but_is_not_read_is_said_once(tmp_path, cli):
 
 # The command line ----------------------------------------------------------------
 
+def _stderr_on_terminal(command: list[str], env: dict, resize=None) -> str:
+    """What ``command`` writes to stderr when stderr is a terminal (a pty; ``resize`` sets its size)."""
+    leader, follower = pty.openpty()
+    if resize is not None:
+        resize(follower)
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=300)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
 def test_progress_shows_on_a_terminal_and_quiet_silences_it(tmp_path):
     raw = _raw(tmp_path, one=TEXT, two=TEXT.replace("Cambridgeshire", "Dorset"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def on_terminal(*args: str) -> str:
-        leader, follower = pty.openpty()
-        process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(raw), *args],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, env=env)
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        process.wait(timeout=300)
-        os.close(leader)
-        return b"".join(chunks).decode("utf-8", "replace")
+        return _stderr_on_terminal([sys.executable, "-m", "pipeline", "run", str(raw), *args], env)
 
     shown = on_terminal("--out", str(tmp_path / "a"))
     assert "2/2 reports" in shown and "wrote 2 reports" in shown
@@ -699,24 +705,9 @@ def test_progress_never_wraps_on_a_narrow_terminal(tmp_path):
 
     raw = _raw(tmp_path, **{f"r{n}": TEXT.replace("Cambridgeshire", name)
                             for n, name in enumerate(["Dorset", "Kent", "Essex", "Surrey"])})
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(tmp_path / "o")],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=300)
-    os.close(leader)
-    shown = b"".join(chunks).decode("utf-8", "replace")
+    shown = _stderr_on_terminal([sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(tmp_path / "o")],
+                                {**os.environ, "PYTHONPATH": str(ROOT)},
+                                resize=lambda fd: fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0)))
     updates = [part for line in shown.split("\n") for part in line.split("\r") if "reports:" in part]
     assert updates and max(len(u) for u in updates) <= 49, updates
 
