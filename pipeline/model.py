@@ -32,6 +32,14 @@ class Line:
     end: int
     text: str
     furniture: bool = False  # page furniture ("Skip to content", banners): never prose
+    # What the reader knows the line is, where its format says: one of LINE_KINDS (an HTML
+    # page's h1-h4, p, li; a PDF's rebuilt headings and paragraphs), or None for plain text,
+    # whose structure is read from the words alone.
+    kind: str | None = None
+
+
+#: The values of ``Line.kind``: headings by level, a paragraph, a list item, a table row.
+LINE_KINDS = ("heading1", "heading2", "heading3", "heading4", "paragraph", "list_item", "table_row")
 
 
 @dataclass
