@@ -3,7 +3,7 @@
 The pipeline is ``spacy.blank("en")`` plus four registered components:
 
 - ``peel_sentencizer``: sentence boundaries that keep abbreviations and list items whole;
-- ``span_ruler`` (spaCy's own), loaded with the label cue patterns of ``RULE_PATTERNS``;
+- ``span_ruler`` (spaCy's own), loaded with the label cue phrases of ``wordings.CUES``;
 - ``peel_sentence_classifier``: the trained text classifier (``pipeline/model/textcat``,
   built by ``make train``), scoring each sentence;
 - ``peel_labeller``: one label per sentence. In its default ``combined`` mode the
@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
 from pathlib import Path
 
 import numpy
@@ -34,6 +33,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
+from .wordings import CONTEXT_CUES, CUES
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -70,91 +70,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "nos", "para", "paras", "
 _CLOSERS = {'"', "'", "’", "”", ")", "]"}
 _ENDS = {".", "!", "?"}
 
-_GRADE_WORDS = ["outstanding", "good", "adequate", "inadequate"]
-_IS = ["is", "was", "remains", "are", "be", "been", "being"]
-_ADVERBS = ["", "generally", "now", "still", "also"]
-_FORCE_NOUNS = ["constabulary", "police", "service", "force", "it"]
-_JUDGED = ["judge", "judges", "judged", "assessed", "graded", "rated", "considered"]
-_WHOM = ["", "the force", "the constabulary", "it"]
-
-
-def _p(*parts: str | list[str]) -> list[str]:
-    """Phrases: each argument one slot, a list meaning any of its words ("" for none)."""
-    slots = [[part] if isinstance(part, str) else part for part in parts]
-    return [" ".join(w for w in words if w) for words in product(*slots)]
-
-
-# Cue phrases per label, matched on lower-cased tokens anywhere in a sentence (spaCy's
-# PhraseMatcher: fast, and every cue readable as the words it matches).
-RULE_PATTERNS: dict[str, list[str]] = {
-    "recommendation": [
-        *_p(["recommend", "recommends"]),
-        *_p(["we", "hmic", "hmicfrs"], ["", "also"], "recommended"),  # recalled from an earlier inspection
-        *_p(["must", "should"], "immediately"),
-        *_p("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
-    ],
-    "concern": [
-        *_p(["is", "are", "was", "remains", "be", "a"], "cause", ["of", "for"], "concern"),
-        *_p("of", ["concern", "particular"], ["to", "concern"]),
-        *_p("concerned", "that"),
-        *_p(["is", "are", "remain", "remains"], "concerned"),
-        *_p(["concern", "concerns"], ["about", "that"]),
-        *_p(["serious", "significant"], ["concern", "concerns"]),
-        *_p(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "concerned"),
-        *_p(["has", "have", "had"], ["concerns", "some"], ["about", "regarding", "concerns"]),
-        *_p("of", "concern", ["is", "are", "was"]),
-    ],
-    "grade": [
-        *_p(["requires", "require", "requiring"], "improvement"),
-        *_p(_JUDGED, _WHOM, ["as", "to be"], _GRADE_WORDS),
-        *_p(_FORCE_NOUNS, _IS, _ADVERBS, _GRADE_WORDS, ["at", "in", "."]),
-        *_p(["worse", "better"], "position"),
-        *_p("change", "of", "grade"),
-        *_p("same", "as", "last", "year"),
-        *_p("graded", "judgment"),
-        # A grade carried over without naming it (LABELS.md hard cases).
-        *_p(["still", "now"], ["stand", "stands"]),
-        *_p(["been", "have", "has", "we"], "carried", "over"),
-        *_p(["remain", "remains"], "valid"),
-    ],
-    # Saying plainly that the force has to improve.
-    "improvement": [
-        *_p(["needs", "need"], "to"),
-        *_p("must"),
-        *_p(["could", "can"], "do", "more"),
-        *_p("improvement", ["is", "was", "are"], ["needed", "required"]),
-        *_p(["work", "action", "attention", "progress"], ["is", "was"], ["required", "needed"]),
-        *_p("room", "for", "improvement"),
-        *_p("more", ["to", "needs"], ["do", "to"]),
-        *_p("still", "some", "work", "to", "do"),
-        *_p("would", "like", "to", "see"),
-        *_p("could", "be", "improved"),
-        *_p("could", ["improve", "better"]),
-        *_p("would", "benefit"),
-    ],
-    # Words that often, not always, say so ("should lead to", "areas for improvement
-    # identified in 2016"): the classifier may overrule them.
-    "improvement_hint": [
-        *_p("should"),
-        *_p("can", "improve"),
-        *_p(["area", "areas"], "for", "improvement"),
-        *_p("needed", "to"),
-    ],
-}
-
-
-# Context ------------------------------------------------------------------------
-
-#: Words of a list's lead-in or of the sentence before that say what it is about; each
-#: found gives a context pseudo-token ("ctx_leadin_recommend", "ctx_prev_grade").
-CONTEXT_CUES: dict[str, frozenset[str]] = {
-    "recommend": frozenset({"recommend", "recommends", "recommended", "recommendation", "recommendations"}),
-    "concern": frozenset({"concern", "concerns", "concerned"}),
-    "improve": frozenset({"improve", "improvement", "improvements", "improved", "improving"}),
-    "should": frozenset({"should", "must", "needs", "need", "could"}),
-    "grade": frozenset({"outstanding", "good", "adequate", "inadequate"}),
-    "judge": frozenset({"judge", "judges", "judged", "judgment", "judgments", "judgement", "graded", "grade"}),
-}
+# Context (its cue words are ``wordings.CONTEXT_CUES``) ------------------------------
 _WORD = re.compile(r"[a-z]+")
 #: What every context pseudo-token starts with: no word of a report does.
 CONTEXT_PREFIX = "ctx_"
@@ -241,7 +157,7 @@ def report_units(nlp: Language, report: Report) -> list[Unit]:
         for lead in leads:
             start, end = spans[lead][-1] if spans[lead] else (0, len(blocks[lead].text))
             doc = ruler(nlp.make_doc(" ".join(blocks[lead].text[start:end].split())))
-            lead_in_rules[lead] = tuple(name for name in RULE_PATTERNS
+            lead_in_rules[lead] = tuple(name for name in CUES
                                         if any(cue.label_ == name for cue in doc.spans.get("peel_rules", [])))
     units: list[Unit] = []
     previous: str | None = None
@@ -383,7 +299,7 @@ def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
         "span_ruler", config={"spans_key": "peel_rules", "overwrite": False, "phrase_matcher_attr": "LOWER"}
     )
     ruler.add_patterns(
-        [{"label": label, "pattern": pattern} for label, patterns in RULE_PATTERNS.items() for pattern in patterns]
+        [{"label": label, "pattern": pattern} for label, patterns in CUES.items() for pattern in patterns]
     )
     if mode != "rules":
         nlp.add_pipe("textcat", source=load_classifier(model))

@@ -27,15 +27,18 @@ Sections, in order:
   force than the page's (``OTHER_FORCE_BEFORE``);
 - **Page furniture**: web-page lines that are not the report's text.
 
-Sentence-label cues (``classify.RULE_PATTERNS``, ``classify.CONTEXT_CUES``) are still in
-``classify``; they are to join this module as ``CUES`` and ``CONTEXT_CUES`` (see the note
-at the end). The forces' names are in ``vocabulary``.
+- **Sentence-label cues**: the phrases that suggest a sentence's label (``CUES``, built
+  with ``phrases``) and the words of a lead-in or previous sentence that give the
+  classifier its context (``CONTEXT_CUES``).
+
+The forces' names are in ``vocabulary``.
 
 This module imports nothing of the pipeline's: every stage may import it.
 """
 from __future__ import annotations
 
 import re
+from itertools import product
 
 # =========================================================================== grades
 # A new grade word goes into GRADE_WORDS (a grade line), GRADE (prose) and, when a list
@@ -413,10 +416,93 @@ GLUED_LINK = re.compile(r"^Read more about [^\n]*?[a-z0-9](?=[A-Z][a-z])")
 
 
 # =========================================================================== sentence-label cues
-# Still in classify (its owner moves them): RULE_PATTERNS and CONTEXT_CUES are to come here
-# as CUES (label -> cue phrases, matched on lower-cased tokens) and CONTEXT_CUES, with
-# classify's phrase helper ``_p`` as ``phrases`` and its word lists (_IS, _ADVERBS,
-# _FORCE_NOUNS, _JUDGED, _WHOM) beside them; its grade words are GRADE_WORDS' one-word
-# grades ([w for w, code in GRADE_WORDS.items() if " " not in w and code != "not_graded"]).
-# classify then imports ``from .wordings import CONTEXT_CUES, CUES`` and loads CUES into
-# its span_ruler unchanged.
+# classify loads CUES into spaCy's span_ruler and derives context pseudo-tokens from
+# CONTEXT_CUES; a new cue phrase goes here, in its label's list. The classifier is trained
+# with these cues in place (make train), so a change here calls for make train and make
+# evaluate.
+
+# One-word grades in prose ("not graded" is no judgment of the force).
+_ONE_WORD_GRADES = [w for w, code in GRADE_WORDS.items() if " " not in w and code != "not_graded"]
+_IS = ["is", "was", "remains", "are", "be", "been", "being"]
+_ADVERBS = ["", "generally", "now", "still", "also"]
+_FORCE_NOUNS = ["constabulary", "police", "service", "force", "it"]
+_JUDGED = ["judge", "judges", "judged", "assessed", "graded", "rated", "considered"]
+_WHOM = ["", "the force", "the constabulary", "it"]
+
+
+def phrases(*parts: str | list[str]) -> list[str]:
+    """Phrases: each argument one slot, a list meaning any of its words ("" for none)."""
+    slots = [[part] if isinstance(part, str) else part for part in parts]
+    return [" ".join(w for w in words if w) for words in product(*slots)]
+
+
+# Cue phrases per label, matched on lower-cased tokens anywhere in a sentence (spaCy's
+# PhraseMatcher: fast, and every cue readable as the words it matches).
+CUES: dict[str, list[str]] = {
+    "recommendation": [
+        *phrases(["recommend", "recommends"]),
+        *phrases(["we", "hmic", "hmicfrs"], ["", "also"], "recommended"),  # recalled from an earlier inspection
+        *phrases(["must", "should"], "immediately"),
+        *phrases("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
+    ],
+    "concern": [
+        *phrases(["is", "are", "was", "remains", "be", "a"], "cause", ["of", "for"], "concern"),
+        *phrases("of", ["concern", "particular"], ["to", "concern"]),
+        *phrases("concerned", "that"),
+        *phrases(["is", "are", "remain", "remains"], "concerned"),
+        *phrases(["concern", "concerns"], ["about", "that"]),
+        *phrases(["serious", "significant"], ["concern", "concerns"]),
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "concerned"),
+        *phrases(["has", "have", "had"], ["concerns", "some"], ["about", "regarding", "concerns"]),
+        *phrases("of", "concern", ["is", "are", "was"]),
+    ],
+    "grade": [
+        *phrases(["requires", "require", "requiring"], "improvement"),
+        *phrases(_JUDGED, _WHOM, ["as", "to be"], _ONE_WORD_GRADES),
+        *phrases(_FORCE_NOUNS, _IS, _ADVERBS, _ONE_WORD_GRADES, ["at", "in", "."]),
+        *phrases(["worse", "better"], "position"),
+        *phrases("change", "of", "grade"),
+        *phrases("same", "as", "last", "year"),
+        *phrases("graded", "judgment"),
+        # A grade carried over without naming it (LABELS.md hard cases).
+        *phrases(["still", "now"], ["stand", "stands"]),
+        *phrases(["been", "have", "has", "we"], "carried", "over"),
+        *phrases(["remain", "remains"], "valid"),
+    ],
+    # Saying plainly that the force has to improve.
+    "improvement": [
+        *phrases(["needs", "need"], "to"),
+        *phrases("must"),
+        *phrases(["could", "can"], "do", "more"),
+        *phrases("improvement", ["is", "was", "are"], ["needed", "required"]),
+        *phrases(["work", "action", "attention", "progress"], ["is", "was"], ["required", "needed"]),
+        *phrases("room", "for", "improvement"),
+        *phrases("more", ["to", "needs"], ["do", "to"]),
+        *phrases("still", "some", "work", "to", "do"),
+        *phrases("would", "like", "to", "see"),
+        *phrases("could", "be", "improved"),
+        *phrases("could", ["improve", "better"]),
+        *phrases("would", "benefit"),
+    ],
+    # Words that often, not always, say so ("should lead to", "areas for improvement
+    # identified in 2016"): the classifier may overrule them.
+    "improvement_hint": [
+        *phrases("should"),
+        *phrases("can", "improve"),
+        *phrases(["area", "areas"], "for", "improvement"),
+        *phrases("needed", "to"),
+    ],
+}
+
+
+
+#: Words of a list's lead-in or of the sentence before that say what it is about; each
+#: found gives a context pseudo-token ("ctx_leadin_recommend", "ctx_prev_grade").
+CONTEXT_CUES: dict[str, frozenset[str]] = {
+    "recommend": frozenset({"recommend", "recommends", "recommended", "recommendation", "recommendations"}),
+    "concern": frozenset({"concern", "concerns", "concerned"}),
+    "improve": frozenset({"improve", "improvement", "improvements", "improved", "improving"}),
+    "should": frozenset({"should", "must", "needs", "need", "could"}),
+    "grade": frozenset({"outstanding", "good", "adequate", "inadequate"}),
+    "judge": frozenset({"judge", "judges", "judged", "judgment", "judgments", "judgement", "graded", "grade"}),
+}
