@@ -8,7 +8,10 @@ number, bold headings (question numbers, questions, grades, section headings), b
 running across page breaks and, optionally, a footnote.
 
 ``make_pdf`` returns where each unit of the text (heading, paragraph, list item) was
-placed, so tests can check the page numbers the pipeline reports.
+placed, so tests can check the page numbers the pipeline reports. A ``Style`` sets the
+layout another tool would choose: tighter line spacing, headings in the body size and
+weight set apart only by bold, bullet items whose wrapped lines align with the bullet
+(flush) rather than its text, a question's number on the question's own line.
 """
 from __future__ import annotations
 
@@ -33,6 +36,29 @@ HEADING_SIZE, HEADING_LEADING = 13, 18
 FURNITURE = ("Skip to content",)
 _BULLET = re.compile(r"^\s*(?:[•●▪–-])\s*")
 _ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
+
+
+@dataclass(frozen=True)
+class Style:
+    body_size: float = 11
+    leading: float = 15  # baseline to baseline within a paragraph
+    heading_size: float = 13
+    heading_leading: float = 18
+    paragraph_gap: float = 8  # extra space after a paragraph
+    flush_bullets: bool = False  # wrapped lines of a list item start under its bullet
+    numbered_questions: bool = False  # "1  How effective ...?" as one heading, wrapped under its text
+    heading_font: str = BOLD  # FONT: headings set apart by space alone
+
+
+STYLES = {
+    "default": Style(),
+    # Another tool's choices: flush bullet continuations, the number on the question's line.
+    "flush": Style(flush_bullets=True, numbered_questions=True),
+    # Less space between lines and paragraphs; headings only bold, in the body size.
+    "tight": Style(leading=12.6, heading_size=11, heading_leading=13, paragraph_gap=3),
+    # Headings in the body font, set apart only by the space around them.
+    "spaced": Style(leading=13, heading_size=11, heading_leading=13, paragraph_gap=6, heading_font=FONT),
+}
 
 
 @dataclass
@@ -98,7 +124,8 @@ def _wrap(words: list[str], width: float, font: str, size: float, hyphenate: boo
 
 
 class _Layout:
-    def __init__(self, path: Path, header: str, footnote: tuple[str, str] | None):
+    def __init__(self, path: Path, header: str, footnote: tuple[str, str] | None, style: Style = Style()):
+        self.style = style
         self.canvas = canvas.Canvas(str(path), pagesize=A4)
         self.canvas.setTitle(header)
         self.header = header
@@ -122,7 +149,7 @@ class _Layout:
             self.new_page()
 
     def draw_lines(self, unit: Unit, lines: list[str], font: str, size: float, leading: float, x: float,
-                   bullet: bool = False) -> None:
+                   bullet: bool = False, label: str = "") -> None:
         for k, line in enumerate(lines):
             self.need(leading)
             if self.page not in unit.pages:
@@ -130,7 +157,10 @@ class _Layout:
             self.canvas.setFont(font, size)
             if bullet and k == 0:
                 self.canvas.drawString(x - 12, self.y - size, "•")
-            self.canvas.drawString(x, self.y - size, line)
+            if label and k == 0:
+                self.canvas.drawString(LEFT, self.y - size, label)  # a question's number, left of its text
+            at = x - 12 if bullet and k and self.style.flush_bullets else x
+            self.canvas.drawString(at, self.y - size, line)
             if self.footnote and not self.footnote_done and unit.kind == "paragraph":
                 self._marker(line, x, size)
             self.y -= leading
@@ -152,14 +182,17 @@ class _Layout:
 
 
 def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | None = None,
-             hyphenate: bool = True, repeat: int = 1) -> list[Unit]:
+             hyphenate: bool = True, repeat: int = 1, style: Style = Style()) -> list[Unit]:
     """Write ``text`` as an inspectorate-style PDF at ``path``; returns its placed units.
 
     ``repeat`` lays the body out several times (for long benchmark documents).
     """
     parts = units(text)
     title, rest = parts[0], parts[1:]
-    layout = _Layout(path, f"{force} – {title.text}", footnote)
+    if style.numbered_questions:
+        rest = _number_questions(rest)
+    layout = _Layout(path, f"{force} – {title.text}", footnote, style)
+    size, leading = style.body_size, style.leading
 
     # Cover: the title and the pillar, without running header or page number.
     layout.new_page(furniture=False)
@@ -173,9 +206,9 @@ def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | N
     layout.draw_lines(Unit("heading", "Contents"), ["Contents"], BOLD, 18, 30, LEFT)
     entries = [u.text for u in rest if u.kind == "heading" and u.text.endswith("?")] or ["Summary"]
     for number, entry in enumerate(entries, start=3):
-        for line in _wrap(entry.split(), RIGHT - LEFT - 40, FONT, BODY_SIZE, False):
-            layout.draw_lines(Unit("toc", line), [line], FONT, BODY_SIZE, LEADING, LEFT)
-        layout.canvas.drawRightString(RIGHT, layout.y + LEADING - BODY_SIZE, str(number))
+        for line in _wrap(entry.split(), RIGHT - LEFT - 40, FONT, size, False):
+            layout.draw_lines(Unit("toc", line), [line], FONT, size, leading, LEFT)
+        layout.canvas.drawRightString(RIGHT, layout.y + leading - size, str(number))
 
     body: list[Unit] = []
     for copy in range(repeat):
@@ -188,28 +221,44 @@ def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | N
             if in_box:
                 _close_box(layout, box_top)
                 in_box = False
-            layout.y -= 6
-            lines = _wrap(unit.text.split(), RIGHT - LEFT, BOLD, HEADING_SIZE, False)
-            layout.need(len(lines) * HEADING_LEADING + 2 * LEADING)  # keep a heading with what follows
-            layout.draw_lines(unit, lines, BOLD, HEADING_SIZE, HEADING_LEADING, LEFT)
+            layout.y -= 6 if style.paragraph_gap > 4 else 3
+            hsize, hleading = style.heading_size, style.heading_leading
+            label, heading, x = "", unit.text, LEFT
+            if style.numbered_questions and re.match(r"\d+ ", unit.text):
+                label, heading = unit.text.split(" ", 1)
+                x = LEFT + 24
+            lines = _wrap(heading.split(), RIGHT - x, style.heading_font, hsize, False)
+            layout.need(len(lines) * hleading + 2 * leading)  # keep a heading with what follows
+            layout.draw_lines(unit, lines, style.heading_font, hsize, hleading, x, label=label)
             if unit.text.lower().startswith("area") and "improvement" in unit.text.lower():
-                in_box, box_top = True, (layout.page, layout.y + HEADING_LEADING + 2)
-            layout.y -= 4
+                in_box, box_top = True, (layout.page, layout.y + hleading + 2)
+            layout.y -= 4 if style.paragraph_gap > 4 else 1
         elif unit.kind == "bullet":
-            lines = _wrap(unit.text.split(), RIGHT - LEFT - 30, FONT, BODY_SIZE, hyphenate)
-            layout.draw_lines(unit, lines, FONT, BODY_SIZE, LEADING, LEFT + 24, bullet=True)
-            layout.y -= 4
+            lines = _wrap(unit.text.split(), RIGHT - LEFT - 30, FONT, size, hyphenate)
+            layout.draw_lines(unit, lines, FONT, size, leading, LEFT + 24, bullet=True)
+            layout.y -= style.paragraph_gap / 2
         else:
             if in_box:
                 _close_box(layout, box_top)
                 in_box = False
-            lines = _wrap(unit.text.split(), RIGHT - LEFT, FONT, BODY_SIZE, hyphenate)
-            layout.draw_lines(unit, lines, FONT, BODY_SIZE, LEADING, LEFT)
-            layout.y -= 8
+            lines = _wrap(unit.text.split(), RIGHT - LEFT, FONT, size, hyphenate)
+            layout.draw_lines(unit, lines, FONT, size, leading, LEFT)
+            layout.y -= style.paragraph_gap
     if in_box:
         _close_box(layout, box_top)
     layout.save()
     return cover + body
+
+
+def _number_questions(parts: list[Unit]) -> list[Unit]:
+    """A question number on its own line joined to the question after it: "1 How effective ...?"."""
+    out: list[Unit] = []
+    for unit in parts:
+        if out and out[-1].kind == "heading" and re.fullmatch(r"\d+", out[-1].text) and unit.kind == "heading":
+            out[-1] = Unit("heading", f"{out[-1].text} {unit.text}")
+        else:
+            out.append(unit)
+    return out
 
 
 def _close_box(layout: _Layout, top: tuple[int, float]) -> None:
