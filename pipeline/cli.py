@@ -135,6 +135,57 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, w
     sys.exit(1 if result.errors or not (result.reports or result.unchanged) else 0)
 
 
+@main.command("fetch")
+@click.argument("urls", nargs=-1, required=True)
+@click.option(
+    "--into", type=click.Path(file_okay=False, path_type=Path), default=Path("raw"), show_default=True,
+    help="Folder to save the files in (made if missing); where each came from is kept in its sources.csv.",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a server to connect or answer.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Tries again this many times after a connection error, a timeout, HTTP 429 or 5xx "
+                   "(never after another HTTP error).")
+@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds before the first retry; each next waits twice as long, or as long as the "
+                   "server's Retry-After asks.")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="The longest wait before a retry, Retry-After included.")
+def fetch_command(urls: tuple[str, ...], into: Path, timeout: float, retries: int, backoff: float,
+                  max_wait: float) -> None:
+    """Download report pages and PDFs from the web into INTO (raw/).
+
+    URLS are http or https addresses, fetched one at a time. Each is saved under a
+    name made from the URL (.../cambridgeshire-2015-effectiveness/ gives
+    cambridgeshire-2015-effectiveness.html), suffixed by what came back: .html for a
+    web page, .pdf for a PDF, .txt for plain text; anything else is refused. Fetching
+    a URL again replaces its file (how an updated report is picked up); a file of the
+    same name that was not fetched from that URL is never overwritten: the new file
+    takes the name with a digest of the URL added. INTO/sources.csv records each
+    file's URL, final URL after redirects, retrieval time (UTC), HTTP status, content
+    type and SHA-256; `peel-pipeline run` shows the URL and time in reports.csv while
+    the file's bytes are still those fetched. Each URL that fails is named on stderr
+    with the reason and the others are still fetched. Exit status: 0 when every URL
+    was saved, 1 when any failed, 2 for usage errors.
+    """
+    from .fetch import ManifestError, Settings, fetch
+
+    settings = Settings(timeout=timeout, retries=retries, backoff=backoff, max_wait=max_wait)
+    failed = False
+    try:
+        for result in fetch(list(urls), into, settings):
+            if result.error:
+                failed = True
+                click.echo(f"error: {_one_line(result.error)}", err=True)
+            else:
+                what = "replaced" if result.replaced else "saved"
+                click.echo(_one_line(f"{what} {result.path} ({result.source.content_type or 'no content type'}, "
+                                     f"{result.size:,} bytes) from {result.url}"))
+    except ManifestError as exc:
+        raise click.ClickException(_one_line(f"--into {exc}")) from None
+    sys.exit(1 if failed else 0)
+
+
 def _default_corpus() -> Path:
     return Path(os.environ.get("PEEL_CORPUS", "../shared/corpus"))
 

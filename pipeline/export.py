@@ -32,8 +32,8 @@ from .model import (
 
 REPORT_COLUMNS = [
     "report_id", "page_type", "force", "force_short", "peel_year", "pillar", "title",
-    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256", "page", "pages",
-    "corrected",
+    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256",
+    "source_url", "retrieved_at", "page", "pages", "corrected",
 ]
 
 #: table file name -> (row dataclass, attribute of Report or LabelledReport)
@@ -59,6 +59,8 @@ def report_row(labelled: LabelledReport) -> dict:
     row["source_sha256"] = report.source.sha256
     row["page"] = report.source.page_of(0)  # PDFs: the first page with report text
     row["pages"] = report.source.page_count
+    row["source_url"] = report.source.source_url
+    row["retrieved_at"] = report.source.retrieved_at
     return row
 
 

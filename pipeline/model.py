@@ -55,6 +55,10 @@ class SourceText:
     # PDFs: (offset, page number) where each page's text begins; None for text files.
     page_starts: list[tuple[int, int]] | None = None
     page_count: int | None = None  # PDFs: pages in the file
+    # A fetched file (peel-pipeline fetch): its URL and UTC retrieval time, from its folder's
+    # sources.csv, while its bytes are those fetched; None otherwise.
+    source_url: str | None = None
+    retrieved_at: str | None = None
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based PDF page that holds ``offset``, or None for a text file."""

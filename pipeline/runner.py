@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .fetch import SOURCES, Source, provenance
 from .model import LabelledReport, PipelineError, dump, load
 from .vocabulary import slug
 
@@ -112,7 +113,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
             found, passed = [], Counter()
             for entry in sorted(path.iterdir()):
                 what = _kind(entry)
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or entry.name == SOURCES:  # hidden, or the fetch manifest
                     continue
                 if what is None and entry.suffix.lower() in SUPPORTED_SUFFIXES:
                     found.append(entry)
@@ -317,6 +318,9 @@ class Plan:
     errors: list[str]
     skipped: list[str]
     base: str = ""  # the output folder's parent: the manifest names files relative to it
+    # absolute path -> its row in its folder's sources.csv (pipeline.fetch), for fetched files
+    # whose bytes are still those fetched
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def name(self, path: Path | str) -> str:
         """How the manifest names a file: relative to the output folder's parent, so a
@@ -343,7 +347,22 @@ def plan(paths: list[Path], previous: dict | None = None, out: Path | None = Non
             # not gone, so its report stays.
             kept.append((path, info["sha"]))
             errors.append(f"{path}: {_kind(path) or 'cannot be read'}; its results from the last run are kept")
-    return Plan([(p, _sha256(p)) for p in files], kept, last, errors, skipped, base)
+    hashed = [(p, _sha256(p)) for p in files]
+    return Plan(hashed, kept, last, errors, skipped, base, _sources(hashed + kept))
+
+
+def _sources(files: list[tuple[Path, str | None]]) -> dict[str, Source]:
+    """The sources.csv row of each file its folder's manifest lists with these bytes."""
+    manifests: dict[str, dict] = {}
+    found = {}
+    for path, sha in files:
+        folder = os.path.dirname(_absolute(path))
+        if folder not in manifests:
+            manifests[folder] = provenance(Path(folder))
+        row = manifests[folder].get(os.path.basename(path))
+        if row is not None and sha and row.sha256 == sha:
+            found[_absolute(path)] = row
+    return found
 
 
 def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
@@ -417,7 +436,12 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
             report_id = _distinct_id(report_id, path, seen)
         labelled.report.report_id = report_id
         seen[report_id] = labelled
-    for _, labelled in loaded:
+    for path, labelled in loaded:
+        source = labelled.report.source
+        # Provenance holds only for the bytes fetched: a file edited since has none.
+        row = work.sources.get(_absolute(path))
+        held = row is not None and row.sha256 == source.sha256
+        source.source_url, source.retrieved_at = (row.url, row.retrieved_at) if held else (None, None)
         assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
@@ -450,6 +474,8 @@ def _state(work: Plan, max_pages: int | None, corrections: Path | None) -> dict:
         "missing": work.errors,
         "corrections": _sha256(corrections) if corrections and corrections.is_file() else None,
         "max_pages": max_pages,
+        # A file fetched again with the same bytes has a new retrieval time to show.
+        "sources": sorted([work.name(p), row.url, row.retrieved_at] for p, row in work.sources.items()),
     }
 
 
