@@ -168,8 +168,8 @@ def file_stem(url: str) -> str:
     """A stable file name (without suffix) for ``url``: its path's last meaningful segments slugged.
 
     ``.../peel-assessments/cambridgeshire-2015-effectiveness/`` gives
-    ``cambridgeshire-2015-effectiveness``; a segment that is a number or one word
-    (``.../cambridgeshire/2015/``, ``.../report/``) takes the one before it too. A query
+    ``cambridgeshire-2015-effectiveness``; a segment that is a number takes the one before
+    it too (``.../cambridgeshire/2015/``), and an index page is named by its folder. A query
     adds a short digest of itself, so ``?id=1`` and ``?id=2`` are different files.
     """
     parts = urlsplit(url)
@@ -180,13 +180,13 @@ def file_stem(url: str) -> str:
             segments[-1] = stem
         if slug(segments[-1]) in _INDEX_NAMES:
             segments.pop()
+    # The last segment with letters in it, and the numbers after it (".../cambridgeshire/2015/").
     taken: list[str] = []
     for segment in reversed(segments):
         if slug(segment):
             taken.insert(0, slug(segment))
-        words = "-".join(taken).split("-")
-        if len(taken) == 3 or (len(words) >= 2 and any(re.search("[a-z]", w) for w in words)):
-            break
+            if re.search("[a-z]", taken[0]):
+                break
     name = "-".join(taken)[:80].strip("-") or slug(parts.hostname or "") or "page"
     if parts.query:
         name += "-" + hashlib.sha256(parts.query.encode()).hexdigest()[:8]
