@@ -52,6 +52,8 @@ _UNTYPED = ("", "application/octet-stream", "binary/octet-stream", "application/
             "application/force-download")
 #: Last path segments that name no page of their own ("/report/index.html"): the folder names it.
 _INDEX_NAMES = {"index", "default", "home"}
+#: A year in a web address's segment ("peel-2015", "peel-2021-22"): where a report's own part begins.
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 #: Characters left as they are when a URL is percent-encoded for sending (only the others are encoded).
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 #: Extensions a web address's last segment carries that are not part of the page's name.
@@ -167,26 +169,32 @@ def check_url(url: str) -> None:
 def file_stem(url: str) -> str:
     """A stable file name (without suffix) for ``url``: its path's last meaningful segments slugged.
 
-    ``.../peel-assessments/cambridgeshire-2015-effectiveness/`` gives
-    ``cambridgeshire-2015-effectiveness``; a segment that is a number takes the one before
-    it too (``.../cambridgeshire/2015/``), and an index page is named by its folder. A query
-    adds a short digest of itself, so ``?id=1`` and ``?id=2`` are different files.
+    Segments are taken from the end back to the one that names the year, as the
+    inspectorate's addresses run (``.../peel-2015/kent/legitimacy/`` gives
+    ``peel-2015-kent-legitimacy``; ``.../peel-assessments/cambridgeshire-2015-effectiveness/``
+    gives ``cambridgeshire-2015-effectiveness``), at most four; without a year, until
+    the name has three words. An index page is named by its folder; a query adds a
+    short digest of itself, so ``?id=1`` and ``?id=2`` are different files.
     """
     parts = urlsplit(url)
-    segments = [unquote(s) for s in parts.path.split("/") if s.strip()]
-    if segments:
-        stem, extension = os.path.splitext(segments[-1])
-        if extension.lower() in _WEB_EXTENSIONS:
-            segments[-1] = stem
-        if slug(segments[-1]) in _INDEX_NAMES:
-            segments.pop()
-    # The last segment with letters in it, and the numbers after it (".../cambridgeshire/2015/").
-    taken: list[str] = []
-    for segment in reversed(segments):
-        if slug(segment):
-            taken.insert(0, slug(segment))
-            if re.search("[a-z]", taken[0]):
-                break
+    segments = [slug(unquote(s)) for s in parts.path.split("/")]
+    if segments and segments[-1]:
+        last = unquote(parts.path.rsplit("/", 1)[-1])
+        stem, extension = os.path.splitext(last)
+        segments[-1] = slug(stem) if extension.lower() in _WEB_EXTENSIONS else segments[-1]
+    segments = [s for s in segments if s]
+    if segments and segments[-1] in _INDEX_NAMES:
+        segments.pop()
+
+    def named(enough) -> list[str]:
+        taken: list[str] = []
+        for segment in reversed(segments[-4:]):
+            taken.insert(0, segment)
+            if re.search("[a-z]", "".join(taken)) and enough("-".join(taken)):
+                return taken
+        return []
+
+    taken = named(_YEAR.search) or named(lambda name: name.count("-") >= 2) or segments[-4:]
     name = "-".join(taken)[:80].strip("-") or slug(parts.hostname or "") or "page"
     if parts.query:
         name += "-" + hashlib.sha256(parts.query.encode()).hexdigest()[:8]

@@ -132,7 +132,7 @@ def test_fetches_a_page_and_a_pdf_with_their_provenance(tmp_path, site, report_t
     result = _fetch(site.base + PAGE, site.base + "/files/cambridgeshire.pdf", "--into", str(into))
     after = datetime.now(timezone.utc)
     assert result.exit_code == 0, result.stderr
-    page, pdf = into / "cambridgeshire-2015-effectiveness.txt", into / "cambridgeshire.pdf"  # named as asked
+    page, pdf = into / "cambridgeshire-2015-effectiveness.txt", into / "files-cambridgeshire.pdf"  # as asked
     assert page.read_bytes() == report_text
     assert pdf.read_bytes() == report_pdf
     assert sorted(p.name for p in into.iterdir()) == sorted([page.name, pdf.name, SOURCES])  # no temporary left
@@ -167,11 +167,11 @@ def test_fetches_a_page_and_a_pdf_with_their_provenance(tmp_path, site, report_t
 def test_an_html_page_is_saved_as_html(tmp_path, site):
     page = b"<!DOCTYPE html>\n<html><head><title>Cambridgeshire PEEL 2015</title></head><body><p>x</p></body></html>"
     site.serve(PAGE, (200, {"Content-Type": "text/html; charset=UTF-8"}, page))
-    site.serve("/untyped/", (200, {}, page))  # no content type: the bytes say what it is
-    (saved, untyped) = fetch([site.base + PAGE, site.base + "/untyped/"], tmp_path)
+    site.serve("/peel-2015/untyped/", (200, {}, page))  # no content type: the bytes say what it is
+    (saved, untyped) = fetch([site.base + PAGE, site.base + "/peel-2015/untyped/"], tmp_path)
     assert saved.error is None and untyped.error is None
     assert saved.path == tmp_path / "cambridgeshire-2015-effectiveness.html"
-    assert untyped.path == tmp_path / "untyped.html"
+    assert untyped.path == tmp_path / "peel-2015-untyped.html"
     assert saved.path.read_bytes() == page
 
 
@@ -298,11 +298,19 @@ def test_a_users_file_of_the_same_name_is_never_overwritten(tmp_path, site, repo
 @pytest.mark.parametrize("url, stem", [
     ("https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/cambridgeshire-2015-effectiveness/",
      "cambridgeshire-2015-effectiveness"),
+    ("http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/kent/legitimacy/",
+     "peel-2015-kent-legitimacy"),
+    ("http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2016/avon-and-somerset/",
+     "peel-2016-avon-and-somerset"),
+    ("https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2018/surrey/effectiveness/"
+     "detailed-findings/", "peel-2018-surrey-effectiveness-detailed-findings"),
     ("https://example.org/peel/cambridgeshire/2015/", "cambridgeshire-2015"),
     ("https://example.org/media/peel-2017-south-yorkshire.pdf", "peel-2017-south-yorkshire"),
     ("https://example.org/peel/durham/2016/index.html", "durham-2016"),
+    ("https://example.org/hmicfrs/publications/state-of-policing/", "state-of-policing"),
+    ("http://www.justiceinspectorates.gov.uk/hmic/cambridgeshire/", "hmic-cambridgeshire"),
     ("https://example.org/files/cambridgeshire.pdf?download=1",
-     "cambridgeshire-" + hashlib.sha256(b"download=1").hexdigest()[:8]),
+     "files-cambridgeshire-" + hashlib.sha256(b"download=1").hexdigest()[:8]),
     ("https://example.org/", "example-org"),
 ])
 def test_file_names_come_from_the_urls_last_meaningful_segments(url, stem):
