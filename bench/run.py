@@ -20,7 +20,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from pipeline import ingest, structure  # noqa: E402
+from pipeline import readers, structure  # noqa: E402
 from pipeline.classify import build_nlp, classify  # noqa: E402
 from pipeline.model import PipelineError  # noqa: E402
 
@@ -46,7 +46,7 @@ def main() -> None:
     failed = []
     for path in files:
         try:
-            reports.append(structure.parse(ingest.read(path)))
+            reports.append(structure.parse(readers.read(path)))
         except PipelineError as exc:
             failed.append(str(exc))
     if failed:
@@ -58,7 +58,7 @@ def main() -> None:
 
     def whole_run():
         for path in files:
-            classify(structure.parse(ingest.read(path)))
+            classify(structure.parse(readers.read(path)))
 
     tokenizer = best(lambda: [nlp.make_doc(t) for t in texts])
     classified = best(lambda: [classify(r) for r in reports])

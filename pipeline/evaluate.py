@@ -356,7 +356,7 @@ def heldout_sentence_scores(corpus: Path | None, raw: Path, part: str = "test") 
 
     Returns ({mode: Scores}, files skipped for lack of their source text, files scored).
     """
-    from . import ingest, structure
+    from . import readers, structure
     from .classify import MODES, classify
     from .training import files_in
 
@@ -369,7 +369,7 @@ def heldout_sentence_scores(corpus: Path | None, raw: Path, part: str = "test") 
         if source is None or not source.is_file():
             skipped.append(annotated.name)
             continue
-        report = structure.parse(ingest.read(source))
+        report = structure.parse(readers.read(source))
         try:
             gold_sentence_spans(report.source.text, annotated.sentences())
         except ValueError:
@@ -524,7 +524,7 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
     import io
     import tempfile
 
-    from . import framework, ingest, structure
+    from . import framework, readers, structure
     from .classify import MODES, classify
     from .training import train
 
@@ -542,7 +542,7 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
             fold = Fold(forces, Scores(), threshold=framework.MATCH_THRESHOLD)
             for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in forces):
                 try:
-                    report = structure.parse(ingest.read(text))
+                    report = structure.parse(readers.read(text))
                 except PipelineError:
                     continue
                 labelled = {mode: classify(report, mode, model) for mode in MODES}

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import split_lines
+from .readers.lines import split_lines
 from .model import PipelineError, SourceText
 
 DEFAULT_MAX_PAGES = 1000

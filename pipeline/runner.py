@@ -36,12 +36,14 @@ from typing import Callable
 from . import __version__
 from .fetch import SOURCES, Source, provenance
 from .model import LabelledReport, PipelineError, dump, load
+from .readers import SUFFIXES, repaired
+from .readers import listing as suffix_list
 from .vocabulary import slug
 
 DEFAULT_MAX_PAGES = 1000  # as pipeline.pdf, without importing it
 
-#: File types a folder is searched for.
-SUPPORTED_SUFFIXES = (".txt", ".pdf")
+#: File types a folder is searched for: those the readers read (pipeline.readers).
+SUPPORTED_SUFFIXES = SUFFIXES
 MANIFEST = ".manifest.json"
 CHANGES = "changes.csv"
 UNMATCHED = "unmatched_corrections.csv"
@@ -124,7 +126,7 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
             if passed:
                 listing = ", ".join(_plural(n, what, what.replace(" (", "s (") if " (" in what else what + "s")
                                     for what, n in sorted(passed.items()))
-                skipped.append(f"{path}: skipped {listing} (only {' and '.join(SUPPORTED_SUFFIXES)} files are read)")
+                skipped.append(f"{path}: skipped {listing} (only {suffix_list().replace(' or ', ' and ')} files are read)")
             if not found:
                 errors.append(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
             files.extend(f for f in found if _absolute(f) not in {_absolute(g) for g in files})
@@ -180,9 +182,9 @@ def process_file(path: Path, max_pages: int | None = None, warnings: list[str] |
     What is worth a warning (a repaired decoding, the PDF reader's complaints) is
     added to ``warnings``, one line each naming the file.
     """
-    from . import classify, ingest, structure  # spaCy loads only when something is processed
+    from . import classify, readers, structure  # spaCy loads only when something is processed
 
-    return classify.classify(structure.parse(ingest.read(path, max_pages, warnings)))
+    return classify.classify(structure.parse(readers.read(path, max_pages, warnings)))
 
 
 def cache_dir_for(out: Path) -> Path:
@@ -223,7 +225,7 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
         limit = max_pages or DEFAULT_MAX_PAGES
         if source.page_count and source.page_count > limit:
             raise PipelineError(f"{path}: {source.page_count} pages, over the limit of {limit} (--max-pages)")
-        if warn is not None and source.encoding not in ("utf-8", "cp1252", "pdf"):
+        if warn is not None and repaired(source.encoding):
             warn.append(f"{path}: decoded as {source.encoding}")  # as the first reading said
         return labelled, True
     labelled = process_file(path, max_pages, warn)

@@ -90,11 +90,11 @@ def _contexts(source: Path, texts: tuple[str, ...]) -> list[tuple[str, ...]]:
     sentence takes the context of the pipeline's sentence at the same span, or of the
     one its start falls in where the pipeline splits differently.
     """
-    from . import ingest, structure
+    from . import readers, structure
     from .classify import build_nlp, report_units
     from .evaluate import gold_sentence_spans
 
-    report = structure.parse(ingest.read(source))
+    report = structure.parse(readers.read(source))
     units = report_units(build_nlp("rules"), report)
     spans = [(u.block.char_start + u.start, u.block.char_start + u.end) for u in units]
     exact = {span: u.context for span, u in zip(spans, units)}

@@ -13,9 +13,9 @@ lines, as a page's author would have marked them:
 - a short line (at most 12 words) that does not end a sentence, or a one-sentence
   question, is a heading (the first one the page's ``<h1>``), unless it is a grade, a
   question number or the last, cut-off line of an excerpt;
-- anything else is a paragraph; in a text without blank lines between its paragraphs,
-  a long line that does not end a sentence runs on into the next (as the text reader
-  joins them).
+- anything else is a paragraph; a long line that does not end a sentence runs on into
+  the line right after it, unless that is a question, a grade, a number or a date (as
+  the text reader joins them).
 
 ``FURNITURE`` holds what the page adds around the report, so tests can check none of it
 is read as report text. Helper scripts render these pages to PDF too, so the markup is
@@ -170,8 +170,6 @@ def units(text: str) -> list[tuple[str, str]]:
     raws = text.splitlines()
     cut = not text.endswith(("\n", "\r"))  # an excerpt that stops mid-sentence: its last line is prose
     last = max((k for k, raw in enumerate(raws) if raw.strip()), default=-1)
-    nonblank = sum(1 for raw in raws if raw.strip())
-    packed = len(raws) - nonblank < 0.05 * nonblank  # paragraphs without blank lines between them
     out: list[list[str]] = []
     titled = False
     for k, raw in enumerate(raws):
@@ -185,14 +183,14 @@ def units(text: str) -> list[tuple[str, str]]:
         if previous and previous[0] == "li" and raw[:1].isspace():
             previous[1] += " " + line  # a list item wrapped onto an indented line
             continue
-        if previous and previous[0] == "p" and packed and len(previous[1]) >= 60 and not _ENDS.search(previous[1]) \
-                and not raws[k - 1].strip() == "":
-            previous[1] += " " + line  # a long line that does not end runs on
-            continue
         words = len(line.split())
         question = line.endswith("?") and words <= 40 and ". " not in line
-        heading = ((words <= 12 and not _ENDS.search(line)) or question) and not (
-            _GRADE.match(" ".join(line.split())) or _NUMBER.match(line) or _DATE.match(line) or (cut and k == last))
+        own = _GRADE.match(" ".join(line.split())) or _NUMBER.match(line) or _DATE.match(line)
+        if previous and previous[0] == "p" and len(previous[1]) >= 60 and not _ENDS.search(previous[1]) \
+                and raws[k - 1].strip() and not (question or own):
+            previous[1] += " " + line  # a long line that does not end runs on into the next
+            continue
+        heading = ((words <= 12 and not _ENDS.search(line)) or question) and not (own or (cut and k == last))
         if heading:
             out.append(["h2" if question else "h3" if titled else "h1", line])
             titled = True

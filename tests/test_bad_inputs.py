@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.ingest import read
+from pipeline.readers import read
 from pipeline.model import PipelineError
 from pipeline.runner import process_file
 
@@ -73,8 +73,8 @@ REFUSED = {
     "news-story.txt": (NEWS.encode("utf-8"), "not a PEEL inspection report"),
     "dated-news-story.txt": (DATED_NEWS.encode("utf-8"), "not a PEEL inspection report"),
     "dated-peel-news-story.txt": (DATED_PEEL_NEWS.encode("utf-8"), "not a PEEL inspection report"),
-    "saved-page.txt": (_html_page(TEXT).encode("utf-8"), "saved web page's HTML source"),
-    "page-source-fragment.txt": (_html_fragment(TEXT).encode("utf-8"), "saved web page's HTML source"),
+    "furniture-only.html": (_html_page("").replace("<body>", "<body><nav><a href='/'>Home</a></nav>").encode(
+        "utf-8"), "no report text in this web page"),
     "utf-16-le-no-bom.txt": (TEXT.encode("utf-16-le"), "UTF-16 text is not supported; save the file as UTF-8"),
     "utf-16-be-no-bom.txt": (TEXT.encode("utf-16-be"), "UTF-16 text is not supported; save the file as UTF-8"),
     "utf-32-le-bom.txt": (b"\xff\xfe\x00\x00" + TEXT.encode("utf-32-le"), "UTF-32 text is not supported"),
@@ -96,11 +96,12 @@ def test_bad_input_is_one_line_error_naming_the_file(tmp_path, name):
     assert "\n" not in str(err.value)
 
 
-def test_html_source_says_to_save_the_page_as_text(tmp_path):
+@pytest.mark.parametrize("page", [_html_page, _html_fragment])
+def test_html_source_saved_as_text_is_read_as_the_page(tmp_path, cambridgeshire, page):
     path = tmp_path / "page.txt"
-    path.write_text(_html_page(TEXT), "utf-8")
-    with pytest.raises(PipelineError, match=r"HTML input is not supported yet: save the page as text"):
-        read(path)
+    path.write_text(page(TEXT), "utf-8")
+    assert read(path).encoding == "html (utf-8)"
+    assert _grades(process_file(path)) == _grades(cambridgeshire)
 
 
 def test_catalogue_through_the_command_line(tmp_path):

@@ -400,12 +400,12 @@ def test_what_a_folder_holds_but_is_not_read_is_said_once(tmp_path, cli):
     (raw / "loop.txt").symlink_to(raw / "loop.txt")
     (raw / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     (raw / "sub").mkdir()
-    (raw / "page.html").write_text("<html></html>", encoding="utf-8")
+    (raw / "page.docx").write_bytes(b"PK\x03\x04")
     (raw / "README.md").write_text("notes", encoding="utf-8")
     result = _invoke(cli, "run", raw, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     (note,) = [line for line in result.stderr.splitlines() if line.startswith("note:")]
-    for what in ("1 .html file", "1 .md file", "1 FIFO", "1 subfolder", "1 symbolic link loop",
+    for what in ("1 .docx file", "1 .md file", "1 FIFO", "1 subfolder", "1 symbolic link loop",
                  "1 dangling symbolic link"):
         assert what in note, (what, note)
 

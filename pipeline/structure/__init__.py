@@ -52,7 +52,9 @@ __all__ = ["parse", "_join_wrapped"]
 def parse(source: SourceText) -> Report:
     """Structure one decoded report, raising PipelineError when it is not a PEEL report."""
     text = source.text
-    joined = _join_wrapped(text, source.lines)
+    # Lines a reader marked (an HTML page's blocks) are whole already: only plain text is
+    # joined back from its hard wrapping.
+    joined = source.lines if any(line.kind for line in source.lines) else _join_wrapped(text, source.lines)
     lines = [line for line in joined if not line.furniture]
     # The text line by line on its words alone, for what is searched in the whole text
     # (a hard-wrapped "narrative rather than / graded judgment" is one phrase).

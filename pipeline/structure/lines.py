@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..ingest import is_furniture
+from ..readers.lines import is_furniture
 from ..model import Line
 from ..wordings import (LAST_UPDATED_CUT, PILLARS, QUESTION_AFTER_BREAK, QUESTION_NUMBER, QUESTIONS_FOR,
                         REPORT_MARKERS, SECTION_HEADING, grade_line)
@@ -23,6 +23,18 @@ _BULLET = re.compile(r"^\s*(?:[•●▪◦·○■□➢►▶✓—]\s*|[*–-
 _ENDS_SENTENCE = re.compile(r"(?:[.!?:;]|;\s+(?:and|or))[\"'’”)\]]*$")
 _WRAP_WIDTH = 60
 _HEADING_WORDS = 12
+
+
+def _reads_as_heading(line: Line, key: str) -> bool:
+    """Whether a line is a heading: what its reader knows (an HTML page's h1-h4, a PDF's
+    rebuilt heading) where it says; otherwise, as in plain text, a short line that ends no
+    sentence. A paragraph line is still judged by its shape (pages set headings as bold
+    paragraphs), a list item or table row never is a heading."""
+    if line.kind is not None and line.kind.startswith("heading"):
+        return True
+    if line.kind in ("list_item", "table_row"):
+        return False
+    return len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key)
 
 
 def _question_line(text: str) -> bool:

@@ -20,7 +20,7 @@ from ..wordings import (AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START, 
                         SECTION_HEADING, SECTION_NAMES, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line,
                         pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
-                    _trim, _words)
+                    _reads_as_heading, _trim, _words)
 from .metadata import _OVERVIEW_TITLE, _add_date, _iso_date, _peel_year, long_date
 
 
@@ -115,7 +115,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if state.page_type in ("letter", "tracker") and _letter_line(state, key, pending_date):
         return
     if state.lead and (state.title or _line_is_structure(key) or _question_line(key)
-                       or (len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key))):
+                       or _reads_as_heading(line, key)):
         _close(state)
         state.lead = False  # a heading, title or grade line: what follows is placed by it
     if state.title is None and (match := PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
@@ -195,7 +195,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.section = SECTION_NAMES[ITEMS_TITLE.match(key)["what"][:4].lower()]
         state.prose.append(_Prose("paragraph", start, end, state.section, state.question, state.pillar_section))
         return
-    bullet = _BULLET.match(line.text)
+    # A heading its reader marked ("1. Introduction") is no list item, whatever it starts with.
+    bullet = None if line.kind and line.kind.startswith("heading") else _BULLET.match(line.text)
     if state.current is not None and state.current.kind == "list_item":
         if not bullet and line.text[:1].isspace():
             state.current.end = end  # a list item wrapped onto an indented line
@@ -217,16 +218,19 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         if not state.unfinished:
             _close(state)  # an unfinished item stays open for an indented continuation
         return
-    short = len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key)
-    if short and state.current is None and pillar_question(key):
+    # A heading; and, for what is told by its words (a 2014 question, an area in a
+    # judgments table), a short line that ends no sentence, whatever its reader made of it.
+    short = _reads_as_heading(line, key)
+    shaped = len(key.split()) <= _HEADING_WORDS and not _ENDS_SENTENCE.search(key)
+    if (short or shaped) and state.current is None and pillar_question(key):
         _question(state, body, start, end)  # "How well the force tackles crime" (2014)
         return
     if is_cut_last and _cut_heading(key) and state.current is None:
         return  # a heading cut off by the end of the text
     if unfinished and state.current is None and body[0].islower() and state.prose:
         state.current = state.prose.pop()  # "... threat, risk" / "and harm;": one paragraph
-        short = False
-    if short and state.current is None and state.in_judgments and state.table_grade \
+        short = shaped = False
+    if shaped and state.current is None and state.in_judgments and state.table_grade \
             and not (is_cut_last and not _cut_heading(key)):
         # "Good" / "Preventing crime": an area under its grade in the judgments table.
         state.line_grades.append((Grade("area", body, None, state.table_grade, body, start, end), None))
