@@ -156,12 +156,13 @@ def fetch_command(urls: tuple[str, ...], into: Path, timeout: float, retries: in
     """Download report pages and PDFs from the web into INTO (raw/).
 
     URLS are http or https addresses, fetched one at a time. Each is saved under a
-    name made from the URL (.../cambridgeshire-2015-effectiveness/ gives
-    cambridgeshire-2015-effectiveness.html), suffixed by what came back: .html for a
-    web page, .pdf for a PDF, .txt for plain text; anything else is refused. Fetching
-    a URL again replaces its file (how an updated report is picked up); a file of the
-    same name that was not fetched from that URL is never overwritten: the new file
-    takes the name with a digest of the URL added. INTO/sources.csv records each
+    name made from the URL's last segments, back to the one naming the year
+    (.../peel-2015/kent/legitimacy/ gives peel-2015-kent-legitimacy.html), suffixed
+    by what came back: .html for a web page, .pdf for a PDF, .txt for plain text;
+    anything else is refused. Fetching a URL again replaces its file (how an updated
+    report is picked up), unless it was edited since; a file of the same name that
+    was not fetched from that URL is never overwritten: the new file takes the name
+    with a digest of the URL added. INTO/sources.csv records each
     file's URL, final URL after redirects, retrieval time (UTC), HTTP status, content
     type and SHA-256; `peel-pipeline run` shows the URL and time in reports.csv while
     the file's bytes are still those fetched. Each URL that fails is named on stderr
