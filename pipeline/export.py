@@ -1,8 +1,11 @@
 """Export: write labelled reports as CSV tables and one JSON document per report.
 
 Every row carries ``char_start``/``char_end`` into the decoded source text, so that
-``source[char_start:char_end] == text``. Outputs are written to a temporary folder
-and swapped in whole, so a failed or killed run leaves the previous outputs intact.
+``source[char_start:char_end] == text``. The tables and their columns are those of the
+registry (``pipeline.tables``); the database, workbook and data package made from the
+same tables are written with them (``pipeline.publish``). Outputs are written to a
+temporary folder and swapped in whole, so a failed or killed run leaves the previous
+outputs intact.
 """
 from __future__ import annotations
 
@@ -13,11 +16,14 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 
+from . import tables as registry
 from .atomic import STAGING_MARK, recover, swap
 from .model import (
     AreaForImprovement,
@@ -30,11 +36,7 @@ from .model import (
     Sentence,
 )
 
-REPORT_COLUMNS = [
-    "report_id", "page_type", "force", "force_short", "peel_year", "pillar", "title",
-    "headline_question", "last_updated", "overall_grade", "source_file", "source_sha256",
-    "source_url", "retrieved_at", "page", "pages", "corrected",
-]
+REPORT_COLUMNS = registry.REPORTS.names
 
 #: table file name -> (row dataclass, attribute of Report or LabelledReport)
 TABLES = {
@@ -48,8 +50,6 @@ TABLES = {
 
 # Columns renamed for users: a question's own number is its question_number.
 _RENAME = {"number": "question_number"}
-# Integer columns that may be empty: kept as integers, not floats, in the CSV.
-_NULLABLE_INTS = {"question_number", "lead_in_char_start", "lead_in_char_end", "page", "pages"}
 
 
 def report_row(labelled: LabelledReport) -> dict:
@@ -59,36 +59,105 @@ def report_row(labelled: LabelledReport) -> dict:
     row["source_sha256"] = report.source.sha256
     row["page"] = report.source.page_of(0)  # PDFs: the first page with report text
     row["pages"] = report.source.page_count
-    row["source_url"] = report.source.source_url
-    row["retrieved_at"] = report.source.retrieved_at
+    row["source_url"] = getattr(report.source, "source_url", None)  # fetched files only
+    row["retrieved_at"] = getattr(report.source, "retrieved_at", None)
     return row
 
 
-def _rows(labelled: LabelledReport, attribute: str) -> list[dict]:
-    owner = labelled if attribute == "sentences" else labelled.report
+def question_keys(report) -> Callable[..., str | None]:
+    """The question_key of the question a row sits under, from the question's number and wording as
+    structure gave the row (the same strings as the question's): the last question of
+    that name starting before the row, else the first. None outside any question."""
+    starts: dict[tuple, list[tuple[int, str]]] = {}
+    for question in report.questions:
+        starts.setdefault((question.number, question.question), []).append((question.char_start, question.key))
+    numbered: dict[int, list[str]] = {}
+    for question in report.questions:
+        if question.number is not None:
+            numbered.setdefault(question.number, []).append(question.key)
+
+    def key(number: int | None, wording: str | None, at: int, by_number: bool = False) -> str | None:
+        same = starts.get((number, wording))
+        if not same:
+            # A grade of a question knows its number; one question of that number is the one.
+            only = numbered.get(number) if by_number else None
+            return only[0] if only and len(only) == 1 else None
+        index = max(bisect.bisect_right([s for s, _ in same], at) - 1, 0)
+        return same[index][1]
+
+    def qualified(*args, **kwargs) -> str | None:
+        found = key(*args, **kwargs)
+        return f"{report.report_id}/{found}" if found else None
+    return qualified
+
+
+def _values(labelled: LabelledReport, table: str) -> list[dict]:
+    """The rows of one of a report's tables, each with every attribute and what export adds."""
+    report = labelled.report
+    owner = labelled if table == "sentences" else report
+    key_of = question_keys(report)
+    # A sentence sits in a prose block, which knows the wording of its question.
+    blocks = sorted(report.blocks, key=lambda b: b.char_start) if table == "sentences" else []
+    block_starts = [b.char_start for b in blocks]
     rows = []
-    source = labelled.report.source
-    for item in getattr(owner, attribute):
-        row = {"report_id": labelled.report.report_id}
+    for item in getattr(owner, registry.ROW_TABLES[table]):
+        row = {"report_id": report.report_id}
         row.update({_RENAME.get(k, k): v for k, v in asdict(item).items()})
-        row["page"] = source.page_of(item.char_start)
+        row["page"] = report.source.page_of(item.char_start)
+        if table == "questions":
+            row["question_key"] = f"{report.report_id}/{item.key}"
+        elif table == "grades":
+            row["question_key"] = key_of(item.question_number, item.subject, item.char_start, by_number=True) \
+                if item.scope in ("question", "area", "aspect") else None
+        elif table == "sentences":
+            index = bisect.bisect_right(block_starts, item.char_start) - 1
+            block = blocks[index] if index >= 0 and item.char_start < blocks[index].char_end else None
+            same = block is not None and block.question_number == item.question_number
+            row["question_key"] = key_of(item.question_number, block.question if same else None, item.char_start,
+                                         by_number=not same)
+        else:
+            row["question_key"] = key_of(item.question_number, item.question, item.char_start)
         rows.append(row)
     return rows
 
 
-def tables(reports: list[LabelledReport]) -> dict[str, pd.DataFrame]:
-    """All CSV tables for ``reports``, keyed by file name."""
-    out = {"reports.csv": pd.DataFrame([report_row(r) for r in reports], columns=REPORT_COLUMNS)}
-    for column in ("page", "pages"):
-        out["reports.csv"][column] = out["reports.csv"][column].astype("Int64")
-    for name, (row_type, attribute) in TABLES.items():
-        columns = ["report_id"] + [_RENAME.get(f.name, f.name) for f in fields(row_type)] + ["page"]
-        frame = pd.DataFrame([row for r in reports for row in _rows(r, attribute)], columns=columns)
-        for column in _NULLABLE_INTS & set(columns):
-            frame[column] = frame[column].astype("Int64")
-        if "confidence" in frame:
-            frame["confidence"] = frame["confidence"].astype(float).round(4)
-        out[name] = frame
+def _rows(labelled: LabelledReport, table: str) -> list[dict]:
+    """One of a report's tables as rows of its registry columns."""
+    names = registry.TABLES[table].names
+    return [{name: _null(row.get(name)) for name in names} for row in _values(labelled, table)]
+
+
+def _null(value):
+    """Empty means null, in every output: an empty text is None."""
+    return None if value == "" else value
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows as a table of the registry's columns and types: integers stay integers
+    where a cell is empty, booleans booleans, confidences to four places."""
+    spec = registry.TABLES[table]
+    out = pd.DataFrame([{k: _null(v) for k, v in row.items()} for row in rows], columns=spec.names, dtype=object)
+    for column in spec.columns:
+        values = out[column.name]
+        if column.type == "integer":
+            out[column.name] = values.astype("Int64")
+        elif column.type == "boolean":
+            out[column.name] = values.astype("boolean")
+        elif column.type == "number":
+            out[column.name] = values.astype(float).round(4)
+    return out
+
+
+def tables(reports: list[LabelledReport], resolved: bool = False) -> dict[str, pd.DataFrame]:
+    """The reports' own CSV tables, keyed by file name, in the registry's order (with
+    ``resolved``, the grades that stand too: grades_by_force.csv)."""
+    out = {"reports.csv": frame("reports", [report_row(r) for r in reports])}
+    for table in registry.ROW_TABLES:
+        out[f"{table}.csv"] = frame(table, [row for r in reports for row in _rows(r, table)])
+    if resolved:
+        from .resolve import grades_by_force
+
+        out["grades_by_force.csv"] = frame("grades_by_force", grades_by_force(reports))
     return out
 
 
@@ -99,30 +168,34 @@ def document(labelled: LabelledReport) -> dict:
     in the text, so a text that repeats its questions does not repeat its items.
     """
     report = labelled.report
-    page_of = report.source.page_of
 
-    def row(item) -> dict:
-        return {**asdict(item), "page": page_of(item.char_start)}
+    def rows(table: str) -> list[dict]:
+        # The registry's columns, without the report_id the document is of.
+        names = [n for n in registry.TABLES[table].names if n != "report_id"]
+        return [{registry.JSON_NAMES.get((table, n), n): _null(row.get(n)) for n in names}
+                for row in _values(labelled, table)]
 
-    doc = {"report": report_row(labelled), "grades": [row(g) for g in report.grades], "questions": []}
+    report_doc = report_row(labelled)
+    doc = {"report": {name: _null(report_doc.get(name)) for name in REPORT_COLUMNS}, "grades": rows("grades"),
+           "questions": []}
     item_lists = ("areas_for_improvement", "causes_of_concern", "recommendations")
     entries, starts = {}, {}  # (number, wording) -> the questions of that name, and where they start
-    for question in report.questions:
-        entry = {**row(question), **{name: [] for name in item_lists}}
+    for question, question_row in zip(report.questions, rows("questions")):
+        entry = {**question_row, **{name: [] for name in item_lists}}
         doc["questions"].append(entry)
         entries.setdefault((question.number, question.question), []).append(entry)
         starts.setdefault((question.number, question.question), []).append(question.char_start)
     for name in item_lists:
         doc[name] = []  # items outside any question (summaries, prose causes of concern) stay at the top
-        for item in getattr(report, name):
+        for item, item_row in zip(getattr(report, name), rows(name)):
             same = entries.get((item.question_number, item.question))
             if not same:
-                doc[name].append(row(item))
+                doc[name].append(item_row)
                 continue
             # The last question of that name starting before the item, else the first.
             index = max(bisect.bisect_right(starts[(item.question_number, item.question)], item.char_start) - 1, 0)
-            same[index][name].append(row(item))
-    doc["sentences"] = [row(s) for s in labelled.sentences]
+            same[index][name].append(item_row)
+    doc["sentences"] = rows("sentences")
     return doc
 
 
@@ -142,9 +215,12 @@ def _defuse(value):
 
 
 def _cell(value) -> str:
-    """One CSV field: empty for null; quoted when it holds a comma, quote or any line end (CR too)."""
+    """One CSV field: empty for null; booleans ``true``/``false``; quoted when it holds a
+    comma, quote or any line end (CR too)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
     text = str(value)
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
@@ -182,7 +258,7 @@ def previous_documents(out: Path) -> dict[str, dict]:
     return documents
 
 
-CHANGE_COLUMNS = ["run_time", "report_id", "table", "key", "change", "field", "old", "new"]
+CHANGE_COLUMNS = registry.CHANGES.names
 
 
 def changes_csv(previous: Path, changes: list, stamp: str) -> bytes:
@@ -205,9 +281,8 @@ def unmatched_csv(corrections: list) -> bytes:
     """Corrections that no longer match any row, for the reviewer to update."""
     from .review import CORRECTION_COLUMNS
 
-    frame = pd.DataFrame([{"line": c.line, **{k: getattr(c, k) for k in CORRECTION_COLUMNS}} for c in corrections],
-                         columns=["line", *CORRECTION_COLUMNS])
-    return ("\ufeff" + csv_text(frame)).encode("utf-8", errors="backslashreplace")
+    rows = [{"line": c.line, **{k: getattr(c, k) for k in CORRECTION_COLUMNS}} for c in corrections]
+    return ("\ufeff" + csv_text(frame("unmatched_corrections", rows))).encode("utf-8", errors="backslashreplace")
 
 
 def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
@@ -224,8 +299,15 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
     os.chmod(staging, 0o755)  # mkdtemp makes it private; outputs are for sharing
     (staging / STAGING_MARK).write_bytes(b"")  # so an interrupted run's folder is known as ours
     try:
-        for name, frame in tables(reports).items():
-            write_csv(frame, staging / name)
+        from . import publish
+        from .review import assign_keys
+
+        for labelled in reports:  # a run's reports have their keys; a report processed alone gets them here
+            if not all(row.key for row in [*labelled.sentences, *labelled.report.grades, *labelled.report.questions]):
+                assign_keys(labelled)
+        frames = tables(reports, resolved=True)
+        for name, table in frames.items():
+            write_csv(table, staging / name)
         (staging / "json").mkdir()
         for labelled in reports:
             doc = (documents or {}).get(labelled.report.report_id) or document(labelled)
@@ -239,7 +321,10 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
                 (staging / "text").mkdir(exist_ok=True)
                 (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
         for name, data in (extra or {}).items():
+            (staging / name).parent.mkdir(exist_ok=True)  # review/ pages
             (staging / name).write_bytes(data)
+        # The data package describes every CSV file written; the database and workbook hold the tables.
+        publish.write(frames, staging, sorted(p.name for p in staging.glob("*.csv")))
         if manifest is not None:
             name, make = manifest
             digests = {str(p.relative_to(staging)): hashlib.sha256(p.read_bytes()).hexdigest()

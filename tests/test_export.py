@@ -24,8 +24,10 @@ def _read(out, name):
 
 
 def test_writes_every_table_and_the_json(written):
+    from pipeline import publish
+
     names = sorted(p.name for p in written.iterdir())
-    assert names == sorted(["reports.csv", *export.TABLES, "json"])
+    assert names == sorted(["reports.csv", *export.TABLES, "grades_by_force.csv", *publish.FILES, "json"])
     assert [p.name for p in (written / "json").iterdir()] == ["cambridgeshire-2015-effectiveness.json"]
 
 
@@ -64,6 +66,9 @@ def test_json_nests_items_under_their_questions(written, cambridgeshire):
     assert doc["report"]["overall_grade"] == "requires_improvement"
     q3 = doc["questions"][2]
     assert q3["number"] == 3 and q3["grade"] == "requires_improvement"
+    # Items carry their question's key: the join needs no wording.
+    assert {r["question_key"] for r in q3["recommendations"]} == {q3["question_key"]}
+    assert q3["question_key"] == f"cambridgeshire-2015-effectiveness/{q3['key']}"
     assert len(q3["recommendations"]) == 4 and len(q3["causes_of_concern"]) == 1
     assert sum(len(q["areas_for_improvement"]) for q in doc["questions"]) == 5
     assert len(doc["sentences"]) == len(cambridgeshire.sentences)
