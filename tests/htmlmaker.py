@@ -5,7 +5,8 @@ site, as a browser saves it: a cookie banner, a "Skip to content" link, a header
 the site's navigation and search, breadcrumbs, a consultation banner, the report in
 ``<main>`` (its headings, paragraphs and lists), an aside ("Related reports", share
 links) and a footer. The report's words are kept exactly; only its layout becomes
-markup. Which line is a heading, a paragraph or a list item is decided from the text's
+markup. A text that stops mid-sentence (an excerpt) gives a page cut off there, as an
+interrupted download is. Which line is a heading, a paragraph or a list item is decided from the text's
 lines, as a page's author would have marked them:
 
 - a line with a list marker ("•", "- ", "– ", "o " before a capital) is a list item, and
@@ -86,7 +87,7 @@ def page_html(text: str, title: str, *, main: bool = True, share_in_article: boo
     content = (f'<main id="content" class="site-main">\n{article}\n</main>' if main
                else f'<div id="content" class="site-content">\n{article}\n</div>')
     f = FURNITURE
-    return f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
@@ -147,6 +148,12 @@ def page_html(text: str, title: str, *, main: bool = True, share_in_article: boo
 </body>
 </html>
 """
+    if text.endswith(("\n", "\r")) or not body:
+        return page
+    # An excerpt that stops mid-sentence is a page whose download stopped there: its
+    # markup ends with the last words it has.
+    last = html.escape(units(text)[-1][1], quote=False)
+    return page[:page.rindex(last) + len(last)]
 
 
 def _share_links() -> str:

@@ -56,6 +56,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_OPENED = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+_CLOSED = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PLAIN = {"utf-8": "utf-8", "utf8": "utf-8", "us-ascii": "utf-8", "ascii": "utf-8"}
 # HTML reads these labels as Windows-1252 (the WHATWG encoding standard).
@@ -139,8 +141,10 @@ def _report_text(markup: str, name: str) -> tuple[str, dict[int, str]]:
     markup = _XML_DECLARATION.sub("", markup, count=1)  # lxml refuses a declaration in a str
     try:
         document = lxml.html.document_fromstring(markup)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise PipelineError(f"{name}: not a readable web page ({' '.join(str(exc).split()) or 'no markup'})") from None
+    except lxml.etree.ParserError:  # "Document is empty": no element at all
+        raise PipelineError(f"{name}: no report text in this web page (it holds no markup or text)") from None
+    except ValueError as exc:
+        raise PipelineError(f"{name}: not a readable web page ({' '.join(str(exc).split())})") from None
     root = _content(document)
     _drop_furniture(root)
     blocks: list[tuple[str, str]] = []
@@ -158,8 +162,11 @@ def _report_text(markup: str, name: str) -> tuple[str, dict[int, str]]:
             at += len(part) + 1
         text += said
     last_kind, last = blocks[-1]
-    if last_kind.startswith("heading") or _ENDS.search(last):
-        text += "\n"  # a page that stops mid-sentence was cut off: no final line end, as a cut text file
+    # A page whose markup stops before its end (an interrupted download or save) and whose
+    # text stops mid-sentence was cut off: no final line end, as a text file cut off.
+    cut = _OPENED.search(markup[:10_000]) and not _CLOSED.search(markup[-4096:])
+    if not cut or last_kind.startswith("heading") or _ENDS.search(last):
+        text += "\n"
     return text, kinds
 
 
@@ -198,7 +205,7 @@ def _share_links(element) -> bool:
     if element.tag in _LISTS:
         links = element.xpath(".//a")
         return bool(links) and all(_SHARE_LINK.match(a.get("href") or "") for a in links) and \
-            _flat(element.text_content()) == _flat(" ".join(a.text_content() for a in links))
+            _SPACE.sub("", element.text_content()) == _SPACE.sub("", "".join(a.text_content() for a in links))
     return False
 
 
@@ -266,6 +273,13 @@ class _Blocks:
         tag = element.tag
         if tag == "br":
             self.inline.append(_BREAK)
+        elif tag in _BLOCKS and tag not in _HEADINGS and self.kind == "list_item":
+            self.inline.append(" ")  # a list item's paragraphs are the item's text
+            self.inline.append(element.text or "")
+            for child in element:
+                self.child(child)
+                self.inline.append(child.tail or "")
+            self.inline.append(" ")
         elif tag in _HEADINGS or tag in _BLOCKS:
             self.block(element, _HEADINGS.get(tag, "paragraph"))
         elif tag in _LISTS:
@@ -292,8 +306,7 @@ class _Blocks:
     def block(self, element, kind: str) -> None:
         outer = self.kind
         self.flush()
-        # A paragraph inside a list item is the item's text; a heading is a heading anywhere.
-        self.kind = outer if kind == "paragraph" and outer != "paragraph" else kind
+        self.kind = kind
         self.inline.append(element.text or "")
         for child in element:
             self.child(child)
