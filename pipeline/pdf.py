@@ -1,12 +1,32 @@
 """Ingest PDF reports with pdfplumber into the same text-with-offsets as web-page text.
 
 A PDF's words are read page by page (each page closed when done, so memory stays
-flat) and rebuilt into the text a web page would give: one line per heading,
-paragraph or list item, blank lines between. On the way the page furniture goes:
-running headers and footers, page numbers, the contents page, footnotes and their
-markers; words hyphenated at a line end are joined again, and a paragraph that runs
-across a page break becomes one paragraph. ``SourceText.page_starts`` records where
-each page's text begins, so every offset can be traced to its page.
+flat) and rebuilt into what a person sees: one line of text per heading, paragraph,
+list item or table row, blank lines between, each marked with its ``Line.kind``.
+
+Nothing here depends on the tool that made the PDF. Paragraphs, headings and list
+items are rebuilt from the evidence any layout shows, weighed together:
+
+- the space between two lines against the document's usual line pitch for that type
+  size (a paragraph's lines are evenly spaced; space sets blocks apart);
+- where a line ends against the column's right edge: a line that stops short although
+  the next line's first word would have fitted ended its paragraph;
+- indentation against the column: a first-line indent starts a paragraph; a bullet
+  starts a list item, whose wrapped lines may hang under its text or sit flush under
+  the bullet;
+- font size and weight: a line set larger than the body text, or wholly bold, is a
+  heading; a short line standing alone without a sentence end is one too;
+- sentence ends: at a page break, a paragraph whose last line ends mid-sentence runs
+  on into the next page's first body line.
+
+Page furniture goes: lines standing at the top or foot of most pages (running headers
+and footers) and page numbers, contents pages (dot leaders and page numbers), footnotes
+(small type under the body text at the page foot) and their markers, and pages of
+figures with no running prose ("Force in numbers"). Tables are read with pdfplumber's
+table finder, a row to a line; a judgments table whose grades head its columns or sit
+beside its areas is written as the grade lines and areas the web pages show. Words
+hyphenated at a line end are joined again. ``SourceText.page_starts`` records where each
+page's text begins, so every offset can be traced to its page.
 
 The PDF reader's (pdfminer's) own warnings never reach stderr unnamed: they are
 gathered while one file is read and become one line naming the file.
@@ -18,22 +38,26 @@ import logging
 import re
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .readers.lines import split_lines
+from .ingest import split_lines
 from .model import PipelineError, SourceText
+from .wordings import GRADE_WORDS
 
 DEFAULT_MAX_PAGES = 1000
-_BULLETS = ("•", "●", "▪", "◦", "·", "○", "■", "➢", "►", "–", "-")
+_BULLETS = frozenset("•●▪◦·○■□◼◾➢►▶✓–-")
 _ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
-_BAND = 0.085
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_MARKER = re.compile(r"\d{1,3}|[*†‡]")
+_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$")
+_HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the hyphen a layout engine inserts, soft hyphen
+_BAND = 0.12  # top and bottom share of a page where running headers and footers sit
 # First parts of words that English hyphenates ("well-developed", "multi-agency").
 _COMPOUND_HEADS = frozenset(
     "well anti non multi self cross long short high low year cyber part full front semi counter "
     "".split()
-)  # top and bottom share of a page where running headers and footers sit
+)
 
 
 @dataclass
@@ -43,17 +67,33 @@ class _Line:
     top: float
     bottom: float
     x0: float
+    x1: float
     size: float  # the line's main font size
     bold: bool
-    small: bool = False  # set later: smaller than body text (footnotes)
+    first_width: float  # width of its first word, to tell whether it would have fitted above
+    text_x: float  # where its text starts (after a bullet)
+    bullet: bool = False
 
 
 @dataclass
-class _Paragraph:
-    kind: str  # "heading", "paragraph", "list_item"
-    parts: list[tuple[int, str]] = field(default_factory=list)  # (page, text) line by line
-    bottom: float = 0.0
-    x0: float = 0.0
+class _Page:
+    number: int
+    height: float
+    width: float
+    lines: list[_Line]
+    tables: list[list[list[str]]] = field(default_factory=list)  # rows of cells, tables placed at lines' tops
+    table_tops: list[float] = field(default_factory=list)
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading", "paragraph", "list_item", "table_row"
+    lines: list[_Line]
+    level: int = 0  # headings: 1 (largest type) to 4
+
+    @property
+    def last(self) -> _Line:
+        return self.lines[-1]
 
 
 def _open(path: Path):
@@ -69,38 +109,62 @@ def _open(path: Path):
         raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
 
 
-def _page_lines(page, number: int) -> list[_Line]:
-    """The page's lines of words, in reading order, with their font size and weight."""
+def _read_page(page, number: int) -> _Page:
+    """The page's lines of words, in reading order, and its tables (their words taken out)."""
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=True)
+    tables, tops = [], []
+    if len(page.edges) >= 4:  # ruled tables only: the finder costs time, and a page without rules has none
+        boxes = []
+        for table in page.find_tables():
+            rows = [[cell or "" for cell in row] for row in table.extract()]
+            rows = [row for row in rows if any(cell.strip() for cell in row)]
+            if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+                tables.append(rows)
+                tops.append(table.bbox[1])
+                boxes.append(table.bbox)
+        if boxes:
+            words = [w for w in words if not any(
+                b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
+                for b in boxes)]
+    return _Page(number, float(page.height), float(page.width), _rows(words, number), tables, tops)
+
+
+def _rows(words: list[dict], number: int) -> list[_Line]:
+    """Words grouped into lines: words whose heights overlap by half share a line (superscripts too)."""
     rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
-        # Words whose baselines are within a few points share a line (superscripts too).
-        if rows and abs(rows[-1][0]["bottom"] - word["bottom"]) <= 3.5:
-            rows[-1].append(word)
+    for word in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
+        for row in reversed(rows[-3:]):
+            top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+            overlap = min(bottom, word["bottom"]) - max(top, word["top"])
+            if overlap > 0.5 * min(bottom - top, word["bottom"] - word["top"]):
+                row.append(word)
+                break
         else:
             rows.append([word])
-    page_size = Counter()
-    for word in words:
-        page_size[round(word["size"], 1)] += len(word["text"])
-    usual = page_size.most_common(1)[0][0] if page_size else 0
     lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        if all(w["size"] < 0.8 * usual and re.fullmatch(r"\d{1,3}|[*†‡]", w["text"]) for w in row):
-            continue  # a footnote marker raised off its line
         sizes = Counter()
         for word in row:
             sizes[round(word["size"], 1)] += len(word["text"])
         size = sizes.most_common(1)[0][0]
-        # Superscript footnote markers: small digits raised above the line.
-        kept = [w for w in row if not (w["size"] < 0.8 * size and re.fullmatch(r"\d{1,3}|[*†‡]", w["text"]))]
+        # Footnote markers: small digits or daggers set beside the line's words.
+        kept = [w for w in row if not (w["size"] < 0.8 * size and _MARKER.fullmatch(w["text"]))]
+        if not kept:
+            continue
         text = _join_words(kept)
         if not text:
             continue
-        bold = sum(len(w["text"]) for w in kept if "bold" in w["fontname"].lower()) > 0.6 * sum(
-            len(w["text"]) for w in kept)
+        chars = sum(len(w["text"]) for w in kept)
+        bold = sum(len(w["text"]) for w in kept if "bold" in w["fontname"].lower()) > 0.6 * chars
+        first = kept[0]
+        bullet = first["text"][:1] in _BULLETS and (len(first["text"]) == 1 or not first["text"][1:2].isalnum()) \
+            and len(text) > 2
+        text_x = kept[1]["x0"] if bullet and len(kept) > 1 and len(first["text"]) == 1 else first["x0"]
         lines.append(_Line(number, text, min(w["top"] for w in kept), max(w["bottom"] for w in kept),
-                           kept[0]["x0"], size, bold))
+                           first["x0"], max(w["x1"] for w in kept), size, bold, first["x1"] - first["x0"],
+                           text_x, bullet))
+    lines.sort(key=lambda line: (line.top, line.x0))
     return lines
 
 
@@ -114,23 +178,60 @@ def _join_words(words: list[dict]) -> str:
     return out.strip()
 
 
-def _furniture(pages: list[list[_Line]], heights: list[float]) -> set[int]:
-    """ids of lines that are running headers, footers or page numbers."""
-    def key(line: _Line) -> str:
-        return re.sub(r"\d+", "#", line.text.lower())
+def _key(line: _Line) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
 
-    in_band = []
-    for lines, height in zip(pages, heights):
-        for line in lines:
-            if line.top < _BAND * height or line.bottom > (1 - _BAND) * height:
-                in_band.append(line)
-    repeats = Counter(key(line) for line in in_band)
-    many = max(2, len(pages) // 3)
-    return {id(line) for line in in_band if repeats[key(line)] >= many or _PAGE_NUMBER.match(line.text)}
+
+def _furniture(pages: list[_Page]) -> set[int]:
+    """ids of lines that are running headers, footers or page numbers.
+
+    A running header or footer is a line standing at the top or foot of most pages (its
+    digits aside); a page number is a number there that counts with the pages (page 5
+    says 5, or 3 where the numbering starts later), not a question's number that happens
+    to open a page.
+    """
+    candidates = []
+    for page in pages:
+        edge = page.lines[:3] + page.lines[-3:]
+        for line in {id(x): x for x in edge}.values():
+            if line.top < _BAND * page.height or line.bottom > (1 - _BAND) * page.height:
+                candidates.append(line)
+    numbers = [line for line in candidates if _PAGE_NUMBER.match(line.text.strip())]
+    offsets = Counter(int(re.search(r"\d+", line.text).group()) - line.page for line in numbers)
+    counting = {offsets.most_common(1)[0][0]} if offsets else set()
+    out = {id(line) for line in numbers
+           if int(re.search(r"\d+", line.text).group()) - line.page in counting or re.search(r"\D\d", line.text)}
+    repeats = Counter()
+    for key, _ in {(_key(line), line.page) for line in candidates}:
+        repeats[key] += 1
+    many = max(2, (len(pages) + 2) // 3)
+    return out | {id(line) for line in candidates
+                  if repeats[_key(line)] >= many and not _PAGE_NUMBER.match(line.text.strip())}
 
 
 def _is_contents(lines: list[_Line]) -> bool:
-    return bool(lines) and lines[0].text.strip().lower() in ("contents", "table of contents")
+    """A contents page: titled so, or most of its lines end in a page number after dot leaders."""
+    if not lines:
+        return False
+    if any(line.text.strip().lower() in ("contents", "table of contents") for line in lines[:3]):
+        numbered = sum(1 for line in lines if re.search(r"\s\d{1,3}$", line.text) or _LEADER.search(line.text))
+        return numbered >= max(1, (len(lines) - 1) // 3)
+    leaders = sum(1 for line in lines if _LEADER.search(line.text))
+    return leaders >= 3 and leaders >= len(lines) // 3
+
+
+def _prose(line: _Line, layout: "_Layout") -> bool:
+    """A line of running prose: eight words or more, running to the column's edge or ending a sentence."""
+    return len(line.text.split()) >= 8 and (
+        line.x1 > layout.right - 0.15 * (layout.right - layout.left) or bool(_ENDS.search(line.text)))
+
+
+def _is_figures(lines: list[_Line], layout: "_Layout") -> bool:
+    """A page of figures and charts ("Force in numbers"): many lines, none running prose."""
+    if len(lines) < 8:
+        return False
+    numeric = [line for line in lines if re.search(r"\d", line.text)]
+    return not any(_prose(line, layout) for line in lines) and len(numeric) >= 0.3 * len(lines)
 
 
 @dataclass
@@ -139,15 +240,16 @@ class _Vocabulary:
 
     compounds: set[str]  # "anti-social"
     words: set[str]  # "investigation", "well", "developed"
+    inserted: bool = False  # the hyphen (U+2010) seen at line ends only: the layout's own, not the text's
 
     @classmethod
     def of(cls, lines: list[_Line]) -> "_Vocabulary":
         compounds, words = set(), set()
         for k, line in enumerate(lines):
             tokens = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
-            if line.text.endswith("-") and tokens:
+            if line.text[-1:] in _HYPHENS and tokens:
                 tokens = tokens[:-1]
-            if k and lines[k - 1].text.endswith("-") and tokens:
+            if k and lines[k - 1].text[-1:] in _HYPHENS and tokens:
                 tokens = tokens[1:]
             for token in tokens:
                 token = token.lower().rstrip("-")
@@ -156,7 +258,8 @@ class _Vocabulary:
                     words.update(token.split("-"))
                 else:
                     words.add(token)
-        return cls(compounds, words)
+        inserted = not any("\u2010" in line.text[:-1] for line in lines)
+        return cls(compounds, words, inserted)
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         head, tail = head.lower(), tail.lower()
@@ -171,11 +274,13 @@ class _Vocabulary:
 
 def _rejoin(before: str, after: str, vocabulary: _Vocabulary) -> tuple[str, int]:
     """Join two lines, returning the text and where ``after`` starts in it."""
-    match = re.search(r"([A-Za-z]+)-$", before)
+    match = re.search(rf"([A-Za-z]+)([{_HYPHENS}])$", before)
     tail = re.match(r"[A-Za-z]+", after)
     if match and tail and after[:1].islower():
-        if vocabulary.keeps_hyphen(match.group(1), tail.group()):
-            return before + after, len(before)
+        layout_hyphen = match.group(2) == "\u00ad" or (match.group(2) == "\u2010" and vocabulary.inserted)
+        if f"{match.group(1)}-{tail.group()}".lower() in vocabulary.compounds or (
+                not layout_hyphen and vocabulary.keeps_hyphen(match.group(1), tail.group())):
+            return before[:-1] + "-" + after, len(before)
         return before[:-1] + after, len(before) - 1  # a word the layout hyphenated
     return f"{before} {after}", len(before) + 1
 
@@ -241,8 +346,7 @@ def _read_pdf(path: Path, max_pages: int) -> SourceText:
     data = path.read_bytes()
     if not data.startswith(b"%PDF"):
         raise PipelineError(f"{path}: not a PDF (no %PDF header)")
-    pages: list[list[_Line]] = []
-    heights: list[float] = []
+    pages: list[_Page] = []
     with _open(path) as pdf:
         try:
             count = len(pdf.pages)
@@ -254,104 +358,213 @@ def _read_pdf(path: Path, max_pages: int) -> SourceText:
             raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_page_lines(page, number))
-                heights.append(float(page.height))
+                pages.append(_read_page(page, number))
             except Exception as exc:  # noqa: BLE001
                 raise PipelineError(f"{path}: page {number} cannot be read ({type(exc).__name__})") from None
             finally:
                 page.close()  # pdfplumber keeps every parsed page otherwise
-    if not any(pages):
+    if not any(page.lines or page.tables for page in pages):
         raise PipelineError(f"{path}: no text layer (a scanned PDF?); run OCR first")
-    text, page_starts = _compose(pages, heights)
+    text, page_starts, kinds = _compose(pages)
+    lines = split_lines(text)
+    lines = [replace(line, kind=kinds.get(line.start)) if line.text else line for line in lines]
     return SourceText(
         path=path,
         source_file=path.name,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding="pdf",
-        lines=split_lines(text),
+        lines=lines,
         page_starts=page_starts,
         page_count=len(pages),
     )
 
 
-def _compose(pages: list[list[_Line]], heights: list[float]) -> tuple[str, list[tuple[int, int]]]:
-    """Text with one line per heading, paragraph or list item, and where pages start."""
-    furniture = _furniture(pages, heights)
-    body = Counter()
-    for lines in pages:
-        for line in lines:
-            body[line.size] += len(line.text)
-    body_size = body.most_common(1)[0][0]
-    flow: list[_Line] = []
-    for lines, height in zip(pages, heights):
-        lines = [line for line in lines if id(line) not in furniture]
-        if _is_contents(lines):
-            continue
-        for line in lines:
-            line.small = line.size < 0.85 * body_size
-            # Footnotes: small type at the foot of the page.
-            if line.small and line.top > 0.6 * height:
-                continue
-            flow.append(line)
-    vocabulary = _Vocabulary.of(flow)
+@dataclass
+class _Layout:
+    """What the whole document shows: body type size, line pitch by size, the column."""
 
-    paragraphs: list[_Paragraph] = []
-    line_gap = _typical_gap(flow)
-    margins = Counter(round(line.x0) for line in flow if not line.bold)
-    body_left = margins.most_common(1)[0][0] if margins else 0.0
-    for line in flow:
-        heading = line.bold or line.size > 1.1 * body_size
-        bullet = line.text[:1] in _BULLETS and len(line.text) > 2 and not line.text[1:2].isalnum() and (
-            line.text[:1] not in "–-" or line.x0 > body_left + 3)  # a dash at the margin starts a wrapped line
-        last = paragraphs[-1] if paragraphs else None
-        same_page = last is not None and last.parts[-1][0] == line.page
-        close = same_page and line.top - last.bottom <= 1.5 * line_gap + 1
-        continues = False
-        if last is not None and not bullet:
-            if heading:
-                continues = last.kind == "heading" and close
-            elif last.kind != "heading":
-                if same_page:
-                    # Under a list item, only an indented line continues it.
-                    continues = close and (last.kind == "paragraph" or line.x0 > last.x0 - 2)
-                else:
-                    # A paragraph runs on across the page break when it did not end.
-                    continues = not _ENDS.search(last.parts[-1][1])
-        if continues:
-            last.parts.append((line.page, line.text))
-            last.bottom = line.bottom
-            continue
-        kind = "heading" if heading else "list_item" if bullet else "paragraph"
-        text = line.text[1:].strip() if bullet else line.text
-        paragraphs.append(_Paragraph(kind, [(line.page, text)], line.bottom, line.x0 + (8 if bullet else 0)))
+    body_size: float
+    pitch: dict[float, float]
+    left: float
+    right: float
 
-    text, page_starts = "", []
-    for paragraph in paragraphs:
+    @classmethod
+    def of(cls, lines: list[_Line]) -> "_Layout":
+        chars = Counter()
+        for line in lines:
+            chars[line.size] += len(line.text)
+        body_size = chars.most_common(1)[0][0] if chars else 10.0
+        pitches: dict[float, Counter] = {}
+        for a, b in zip(lines, lines[1:]):
+            # Steps from one line to the next of a block: not the wider ones between blocks.
+            step = b.bottom - a.bottom
+            if a.page == b.page and a.size == b.size and 0.9 * a.size < step < 1.7 * a.size:
+                pitches.setdefault(a.size, Counter())[round(step, 1)] += 1
+        pitch = {size: counter.most_common(1)[0][0] for size, counter in pitches.items()}
+        body = [line for line in lines if line.size == body_size and not line.bold]
+        lefts = Counter(round(line.x0) for line in body)
+        left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
+        rights = sorted(line.x1 for line in body)
+        right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+        return cls(body_size, pitch, left, right)
+
+    def pitch_of(self, size: float) -> float:
+        return self.pitch.get(size) or self.pitch.get(self.body_size, 1.2 * size) * size / self.body_size
+
+    def heading(self, line: _Line) -> bool:
+        return line.size > 1.12 * self.body_size or (line.bold and line.size >= 0.95 * self.body_size)
+
+    def stops_short(self, line: _Line, after: _Line, right: float) -> bool:
+        """``line`` ended before the column's right edge although ``after``'s first word would have fitted."""
+        space = 0.3 * line.size
+        return line.x1 + space + after.first_width < right - 1
+
+
+def _page_right(lines: list[_Line], layout: _Layout) -> float:
+    """The right edge of the page's column: where its body lines end, or the document's."""
+    ends = sorted(line.x1 for line in lines if line.size == layout.body_size and not line.bold)
+    return ends[int(0.9 * (len(ends) - 1))] if len(ends) >= 8 else layout.right
+
+
+def _starts_block(block: _Block, line: _Line, layout: _Layout, right: float) -> bool:
+    """Whether ``line`` starts a new block rather than continuing ``block`` on the same page."""
+    prev = block.last
+    if line.bullet:
+        return True
+    if layout.heading(line) != layout.heading(prev) or abs(line.size - prev.size) > 0.6:
+        return True  # another type: a heading after body text, or back
+    step = line.bottom - prev.bottom
+    pitch = layout.pitch_of(prev.size)
+    if step <= 0.5 * prev.size or step > pitch + max(1.8, 0.15 * prev.size):
+        return True  # space between them (or a line beside, not below)
+    if prev.text[-1:] in _HYPHENS and line.text[:1].islower():
+        return False  # a word broken at the line end
+    if layout.stops_short(prev, line, right):
+        return True
+    if block.kind == "list_item":
+        # Wrapped lines hang under the item's text or sit flush under its bullet.
+        return line.x0 < block.lines[0].x0 - 3
+    if block.kind == "heading" or (len(block.lines) == 1 and line.x0 > prev.x0):
+        return False  # a heading's wrapped line, or a hanging indent under a paragraph's first line
+    return line.x0 > layout.left + 0.8 * prev.size and line.x0 > prev.x0 + 0.8 * prev.size  # a first-line indent
+
+
+def _page_blocks(lines: list[_Line], layout: _Layout) -> list[_Block]:
+    right = _page_right(lines, layout)
+    blocks: list[_Block] = []
+    for line in lines:
+        if blocks and not _starts_block(blocks[-1], line, layout, right):
+            blocks[-1].lines.append(line)
+            continue
+        kind = "heading" if layout.heading(line) else "list_item" if line.bullet else "paragraph"
+        blocks.append(_Block(kind, [line]))
+    # A short line standing alone, without a sentence end, between blocks: a heading set apart by space.
+    for k, block in enumerate(blocks):
+        line = block.lines[0]
+        if block.kind == "paragraph" and len(block.lines) == 1 and not _ENDS.search(line.text) \
+                and len(line.text.split()) <= 12 and line.x1 < right - 0.25 * (right - layout.left) \
+                and k + 1 < len(blocks) and (blocks[k + 1].lines[0].bottom - line.bottom > layout.pitch_of(line.size) + 1.8
+                     or blocks[k + 1].kind == "heading" or layout.heading(blocks[k + 1].lines[0]) != layout.heading(line)):
+            block.kind = "heading"
+    return blocks
+
+
+def _runs_on(last: _Block, first: _Block, layout: _Layout) -> bool:
+    """A block cut by a page (or column) break: ``first`` continues ``last``."""
+    if last.kind not in ("paragraph", "list_item") or first.kind != "paragraph":
+        return False
+    end = last.last.text
+    if end[-1:] in _HYPHENS and first.lines[0].text[:1].islower():
+        return True
+    return not _ENDS.search(end) and abs(first.lines[0].size - last.last.size) <= 0.6
+
+
+def _table_lines(rows: list[list[str]]) -> list[tuple[str, str]]:
+    """A table as (kind, text) lines: a judgments table as grade lines and their areas, others a row a line."""
+    def clean(cell: str) -> str:
+        return " ".join(cell.split())
+
+    def grade(cell: str) -> bool:
+        return clean(cell).lower() in GRADE_WORDS
+
+    header = rows[0]
+    if sum(1 for cell in header if grade(cell)) >= 2:
+        # Grades head the columns; each column lists its areas (one a line, wrapped lines run on).
+        out = []
+        for column, cell in enumerate(header):
+            areas = []
+            for row in rows[1:]:
+                for part in (row[column] or "").splitlines() if column < len(row) else []:
+                    part = clean(part)
+                    if areas and part[:1].islower():
+                        areas[-1] += " " + part
+                    elif part:
+                        areas.append(part)
+            if grade(cell) and areas:
+                out += [("heading", clean(cell))] + [("table_row", area) for area in areas]
+        return out
+    if all(len(row) >= 2 and grade(row[-1]) for row in rows[1:]):
+        # Each row an area and its grade: the area's heading and grade line.
+        out = []
+        for row in rows[1:]:
+            out += [("heading", clean(" ".join(cell for cell in row[:-1] if cell))), ("table_row", clean(row[-1]))]
+        return out
+    return [("table_row", " | ".join(clean(cell) for cell in row if clean(cell))) for row in rows]
+
+
+def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, str]]:
+    """Text with one line per heading, paragraph, list item or table row; where pages start;
+    each line's kind by its offset."""
+    furniture = _furniture(pages)
+    layout = _Layout.of([line for page in pages for line in page.lines if id(line) not in furniture])
+    flow: list[_Block] = []
+    for page in pages:
+        lines = [line for line in page.lines if id(line) not in furniture]
+        if _is_contents(lines) or _is_figures(lines, layout):
+            continue
+        body = [line for line in lines if line.size >= 0.9 * layout.body_size]
+        foot = max((line.bottom for line in body), default=0.0)
+        # Footnotes: small type under the page's body text, in its lower part.
+        lines = [line for line in lines if not (
+            line.size < 0.9 * layout.body_size and line.top >= foot - 1 and line.top > 0.5 * page.height)]
+        blocks = _page_blocks(lines, layout)
+        for top, rows in sorted(zip(page.table_tops, page.tables), key=lambda t: t[0]):
+            at = next((k for k, block in enumerate(blocks) if block.lines[0].top > top), len(blocks))
+            table = [_Block(kind, [_Line(page.number, text, top, top, 0, 0, layout.body_size, False, 0, 0)])
+                     for kind, text in _table_lines(rows)]
+            blocks[at:at] = table
+        if flow and blocks and _runs_on(flow[-1], blocks[0], layout):
+            flow[-1].lines += blocks.pop(0).lines
+        flow += blocks
+    vocabulary = _Vocabulary.of([line for block in flow for line in block.lines])
+
+    sizes = sorted({round(b.lines[0].size) for b in flow if b.kind == "heading" and layout.heading(b.lines[0])},
+                   reverse=True)
+    text, page_starts, kinds = "", [], {}
+    for block in flow:
         if text:
             text += "\n\n"
-        if paragraph.kind == "list_item":
+        kind = block.kind
+        if kind == "heading":
+            rank = sizes.index(round(block.lines[0].size)) + 1 if layout.heading(block.lines[0]) else len(sizes) + 1
+            kind = f"heading{min(rank, 4)}"
+        kinds[len(text)] = kind
+        parts = [line.text for line in block.lines]
+        if block.kind == "list_item":
             text += "• "
+            parts[0] = parts[0][1:].strip()
         joined, offsets = "", []
-        for page, part in paragraph.parts:
+        for line, part in zip(block.lines, parts):
             if joined:
                 joined, at = _rejoin(joined, part, vocabulary)
             else:
                 joined, at = part, 0
-            offsets.append((at, page))
+            offsets.append((at, line.page))
         for at, page in offsets:
             if not page_starts or page_starts[-1][1] != page:
                 page_starts.append((len(text) + at, page))
         text += joined
-    if paragraphs and paragraphs[-1].kind != "heading" and not _ENDS.search(text):
-        return text, page_starts  # the text stops mid-sentence: no final line end, as a cut page
-    return text + "\n", page_starts
-
-
-def _typical_gap(lines: list[_Line]) -> float:
-    """The usual space between two lines of one paragraph."""
-    gaps = Counter()
-    for a, b in zip(lines, lines[1:]):
-        if a.page == b.page and not a.bold and not b.bold and 0 <= b.top - a.bottom < 20:
-            gaps[round(b.top - a.bottom, 1)] += 1
-    return float(gaps.most_common(1)[0][0]) if gaps else 4.0
+    if flow and flow[-1].kind not in ("heading", "table_row") and not _ENDS.search(text):
+        return text, page_starts, kinds  # the text stops mid-sentence: no final line end, as a cut page
+    return text + "\n", page_starts, kinds

@@ -198,8 +198,8 @@ def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | N
     layout.new_page(furniture=False)
     layout.y = HEIGHT / 2 + 60
     cover = [title] + ([rest.pop(0)] if rest and rest[0].kind == "heading" and len(rest[0].text.split()) == 1 else [])
-    for unit in cover:
-        layout.draw_lines(unit, [unit.text], BOLD, 24, 34, LEFT)
+    for unit, cover_size in zip(cover, (24, 16)):  # the title, then the pillar in smaller type
+        layout.draw_lines(unit, [unit.text], BOLD, cover_size, cover_size + 16, LEFT)
 
     # Contents: the questions, with page numbers as a contents page shows them.
     layout.new_page()
