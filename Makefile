@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/rerun.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/html.py
 
 venv: $(STAMP)
 
