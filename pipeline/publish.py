@@ -270,3 +270,53 @@ def write(frames: dict[str, pd.DataFrame], folder: Path, csv_names: list[str]) -
     (folder / DATASETTE_METADATA).write_bytes(_json_bytes(datasette_metadata()))
     write_database(frames, folder / DATABASE)
     write_workbook(frames, folder / WORKBOOK)
+
+
+# -- Reading back ---------------------------------------------------------------------------
+
+
+def typed(table: registry.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (text, or what SQLite gives) with the registry's types: booleans ``bool``
+    (``boolean`` where a cell may be empty), integers ``Int64``, codes categories, dates
+    datetimes, text ``string``."""
+    out = {}
+    for column in table.columns:
+        values = pd.Series([None if v is None or v is pd.NA or v == "" or (isinstance(v, float) and math.isnan(v))
+                            else v for v in frame[column.name].tolist()], dtype=object)
+        if column.type == "boolean":
+            flags = values.map(lambda v: None if v is None else v in (1, True, "true"))
+            out[column.name] = flags.astype(bool) if flags.notna().all() else flags.astype("boolean")
+        elif column.type == "integer":
+            out[column.name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        elif column.type == "number":
+            out[column.name] = values.astype(float)
+        elif column.type == "date":
+            out[column.name] = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        elif column.type == "datetime":
+            out[column.name] = pd.to_datetime(values, utc=True, errors="coerce")
+        elif column.enum:
+            out[column.name] = pd.Categorical(values, categories=list(column.enum))
+        else:
+            out[column.name] = values.astype("string")
+    return pd.DataFrame(out, index=range(len(frame)))
+
+
+def read_tables(folder) -> dict[str, pd.DataFrame]:
+    """Every table of an output folder, typed (see ``typed``), by name."""
+    folder = Path(folder)
+    database = folder / DATABASE
+    frames = {}
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True) if database.is_file() else None
+    try:
+        for table in registry.TABLES.values():
+            if connection is not None and table.data:
+                raw = pd.read_sql_query(f"SELECT * FROM {_q(table.name)} ORDER BY rowid", connection)
+            elif (folder / table.file).is_file():
+                raw = pd.read_csv(folder / table.file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            else:
+                continue
+            frames[table.name] = typed(table, raw)
+    finally:
+        if connection is not None:
+            connection.close()
+    return frames

@@ -45,3 +45,14 @@ def cambridgeshire_gold() -> dict:
 def cambridgeshire_sentences() -> list[dict]:
     path = DATA / "cambridgeshire-peel-2015-effectiveness.sentences.jsonl"
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def corpus_run(corpus, tmp_path_factory) -> Path:
+    """The pipeline run over every corpus text, as `peel-pipeline run` writes it."""
+    from pipeline import runner
+
+    out = tmp_path_factory.mktemp("corpus-run") / "processed"
+    result = runner.run([corpus / "texts"], out)
+    assert result.report_count > 200, result.errors
+    return out
