@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from pipeline import ingest, structure, training
+from pipeline import readers, structure, training
 from pipeline.classify import CONTEXT_PREFIX, build_nlp, report_units
 from pipeline.runner import process
 
@@ -19,13 +19,13 @@ HEADER = "report_id,table,key,field,value,reviewer,reason\n"
 def _units(text: str, tmp_path):
     path = tmp_path / "essex-peel-2016-effectiveness.txt"
     path.write_text(text, "utf-8")
-    report = structure.parse(ingest.read(path))
+    report = structure.parse(readers.read(path))
     return {u.words: u.context for u in report_units(build_nlp("rules"), report)}
 
 
 def test_context_says_section_list_lead_in_and_place_under_the_heading(tmp_path):
     (cambridgeshire,) = [f for f in training.annotated_files() if f.source == CAMBRIDGESHIRE]
-    report = structure.parse(ingest.read(CAMBRIDGESHIRE))
+    report = structure.parse(readers.read(CAMBRIDGESHIRE))
     units = report_units(build_nlp("rules"), report)
     assert all(word.startswith(CONTEXT_PREFIX) for u in units for word in u.context)
     items = [u for u in units if u.block.section == "recommendation" and u.block.kind == "list_item"]
@@ -40,7 +40,7 @@ def test_context_says_section_list_lead_in_and_place_under_the_heading(tmp_path)
 def test_training_reads_each_sentence_as_the_pipeline_does(corpus):
     """Training examples are the Docs classify gives the classifier, context and all."""
     for annotated in [f for f in training.annotated_files() if f.force == "wiltshire"][:3]:
-        report = structure.parse(ingest.read(annotated.source))
+        report = structure.parse(readers.read(annotated.source))
         runtime = {(u.block.char_start + u.start, u.block.char_start + u.end): u.classifier_text
                    for u in report_units(build_nlp("rules"), report)}
         text = report.source.text

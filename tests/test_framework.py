@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import evaluate, framework, ingest, structure
+from pipeline import evaluate, framework, readers, structure
 from pipeline.model import Grade
 from pipeline.vocabulary import PILLARS, same_subject
 
@@ -201,7 +201,7 @@ def test_pipeline_grades_name_their_framework_questions(corpus):
         by_text.setdefault(name, []).append((gold, want))
     for name, wants in sorted(by_text.items()):
         try:
-            report = structure.parse(ingest.read(corpus / "texts" / f"{name}.txt"))
+            report = structure.parse(readers.read(corpus / "texts" / f"{name}.txt"))
         except Exception:  # a text the pipeline refuses: its grades are missed, not mislabelled
             continue
         grades = [g for g in report.grades if g.scope in ("question", "area", "aspect")]

@@ -313,3 +313,16 @@ def test_a_folder_search_reads_what_the_registry_reads(tmp_path, page):
     assert [f.name for f in files] == ["a.txt", "b.html", "c.htm", "d.text"]
     assert not errors and skipped == [f"{tmp_path}: skipped 1 .md file (only .txt, .text, .html, .htm and .pdf "
                                       "files are read)"]
+
+
+def test_no_import_circle_and_the_old_names_still_work():
+    import subprocess
+    import sys
+
+    # The PDF reader and the text reader share their lines module; neither imports ingest.
+    loaded = subprocess.run([sys.executable, "-c", "import sys, pipeline.pdf, pipeline.readers; "
+                             "print('pipeline.ingest' in sys.modules)"], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
+    from pipeline import ingest
+
+    assert (ingest.read, ingest.decode, ingest.split_lines) == (readers.read, readers.decode, readers.split_lines)

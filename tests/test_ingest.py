@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ingest import decode, read, split_lines
+from pipeline.readers import decode, read, split_lines
 from pipeline.model import PipelineError
 
 from conftest import CAMBRIDGESHIRE

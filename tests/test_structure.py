@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest, structure
+from pipeline import readers, structure
 from pipeline.model import PipelineError
 
 from conftest import CAMBRIDGESHIRE
@@ -13,7 +13,7 @@ from conftest import CAMBRIDGESHIRE
 
 @pytest.fixture(scope="module")
 def report():
-    return structure.parse(ingest.read(CAMBRIDGESHIRE))
+    return structure.parse(readers.read(CAMBRIDGESHIRE))
 
 
 def test_metadata_matches_gold(report, cambridgeshire_gold):
@@ -80,7 +80,7 @@ def test_structure_lines_are_not_prose(report):
 def _parse_text(tmp_path: Path, text: str):
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
-    return structure.parse(ingest.read(path))
+    return structure.parse(readers.read(path))
 
 
 def test_hard_wrapped_paragraph_is_one_block_and_bullet_styles(tmp_path):

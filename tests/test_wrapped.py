@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest, structure
+from pipeline import readers, structure
 from pipeline.runner import process_file
 
 from conftest import CAMBRIDGESHIRE
@@ -102,7 +102,7 @@ def test_wrapped_corpus_texts_give_the_same_tables(corpus, tmp_path, name, width
 
 def test_text_that_is_not_wrapped_keeps_its_lines(corpus):
     for path in sorted((corpus / "texts").glob("*.txt")):
-        source = ingest.read(path)
+        source = readers.read(path)
         assert structure._join_wrapped(source.text, source.lines) == source.lines, path.name
 
 
@@ -112,7 +112,7 @@ def test_a_line_break_that_ends_a_block_is_kept():
                 + "\nHow effective is the force at preventing crime and keeping people safe?\nGood\n"
                 "  • The force should improve how it records the outcomes of the crimes that it investigates.\n"
                 "  • The force should improve how it supervises the investigations of its officers.\n", 72, "\n")
-    lines = structure._join_wrapped(text, ingest.split_lines(text))
+    lines = structure._join_wrapped(text, readers.split_lines(text))
     bodies = [" ".join(line.text.split()) for line in lines if line.text.strip()]
     assert bodies[3] == "How effective is the force at preventing crime and keeping people safe?"
     assert bodies[4] == "Good"
