@@ -111,6 +111,21 @@ def test_a_page_without_main_still_works(tmp_path, cambridgeshire):
         assert furniture not in labelled.report.source.text, furniture
 
 
+def test_a_title_above_main_and_headings_that_link_to_themselves(tmp_path, cambridgeshire):
+    """Themes set the page's title in a page header above <main>, and make headings anchors."""
+    markup = page_html(TEXT, TITLE)
+    title = "<h1>Cambridgeshire PEEL 2015</h1>"
+    markup = markup.replace(title, "").replace('<main id="content"', f'<div class="page-header">{title}</div>\n'
+                                                                       '<main id="content"')
+    question = "How effective is the force at investigating crime and managing offenders?"
+    markup = markup.replace(f"<h2>{question}</h2>", f'<h2 id="q2"><a href="#q2">{question}</a></h2>')
+    path = tmp_path / NAME
+    path.write_text(markup, "utf-8")
+    labelled = process_file(path)
+    assert _summary(labelled) == _summary(cambridgeshire)
+    assert labelled.report.source.text.startswith("Cambridgeshire PEEL 2015\n\nEffectiveness\n")
+
+
 def test_every_row_traces_to_the_written_text(tmp_path, page, cambridgeshire):
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -146,8 +146,11 @@ def _report_text(markup: str, name: str) -> tuple[str, dict[int, str]]:
     except ValueError as exc:
         raise PipelineError(f"{name}: not a readable web page ({' '.join(str(exc).split())})") from None
     root = _content(document)
+    title = _title_before(document, root)
     _drop_furniture(root)
     blocks: list[tuple[str, str]] = []
+    if title is not None and (said := _clean(title.text_content())):
+        blocks.append(("heading1", said))
     _Blocks(blocks).walk(root)
     if not blocks:
         raise PipelineError(f"{name}: no report text in this web page (its main content is empty or only "
@@ -178,6 +181,21 @@ def _content(document):
             return found[0]
     body = document.find("body")
     return body if body is not None else document
+
+
+def _title_before(document, root):
+    """The page's title heading when it stands before the main content (a theme's page
+    header above <main>) and the content has none: the one <h1> before it that is not
+    furniture."""
+    if root.tag == "body" or root.xpath(".//h1"):
+        return None
+    before = []
+    for element in document.iter():
+        if element is root:
+            break
+        if element.tag == "h1" and not _furniture(element) and not any(_furniture(a) for a in element.iterancestors()):
+            before.append(element)
+    return before[0] if len(before) == 1 else None
 
 
 def _furniture(element) -> bool:
@@ -226,6 +244,8 @@ def _skip_link(element) -> bool:
     block = element.getparent()
     while block is not None and block.tag not in _BLOCKS and block.tag not in ("li", "td", "th", "body"):
         block = block.getparent()
+    if block is not None and block.tag in _HEADINGS:
+        return False  # a heading that links to itself is still the heading
     return block is None or _flat(block.text_content()) == _flat(element.text_content())
 
 
