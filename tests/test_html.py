@@ -306,6 +306,7 @@ def test_registry_routes_each_file_type_and_sniffed_content(tmp_path, page):
         ("pdf-saved-as.txt", pdf, "PDF"), ("page-saved-as.txt", html, "web page"),
         ("page-saved-as.text", html, "web page"), ("page-without-suffix", html, "web page"),
         ("text-saved-as.html", TEXT.encode(), "web page"),
+        ("fragment-with-bom.txt", b"\xef\xbb\xbf<html><p>Cambridgeshire</p></html>", "web page"),
     ]
     for name, data, reader in cases:
         path = tmp_path / name

@@ -74,7 +74,8 @@ _HTML_TAG = re.compile(
 
 def is_html(head: bytes) -> bool:
     """Whether a file's first bytes are a web page's markup (whatever the file is called)."""
-    text = head[:200_000].decode("latin-1")  # markup is ASCII in every encoding a page may use here
+    # Markup is ASCII in every encoding a page may use here (a UTF-8 byte-order mark aside).
+    text = head[:200_000].removeprefix(codecs.BOM_UTF8).decode("latin-1")
     if _HTML_START.match(text[:10_000]):
         return True
     tags = _HTML_TAG.findall(text)
