@@ -225,7 +225,7 @@ def report_page(labelled: LabelledReport) -> str:
                       + (f'<ol class="{slug}">{"".join(entries)}</ol>' if entries else "<p>None.</p>")
                       + "</section>")
     label_options = "".join(f'<option value="{label}">{label}</option>' for label in LABELS)
-    legend = "".join(f'<li><span class="s l-{label} c-high">{label}</span></li>' for label in LABELS)
+    legend = "".join(f'<li><span class="swatch l-{label} c-high">{label}</span></li>' for label in LABELS)
     title = report.title or report.report_id
     pages = f" ({source.page_count} pages)" if source.page_count else ""
     correct = f"""<section id="correct" aria-labelledby="correct-heading" data-needs-script hidden>

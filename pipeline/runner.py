@@ -559,7 +559,7 @@ def _check_out(out: Path, paths: list[Path]) -> None:
 def _check_ours(out: Path) -> None:
     """Refuse a folder holding anything this pipeline did not write: the run replaces it whole.
 
-    Ours are the files its manifest lists, in the folder itself, json/ and text/; any
+    Ours are the files its manifest lists, in the folder itself, json/, text/ and review/; any
     other file, folder or link is the user's.
     """
     try:
@@ -575,9 +575,9 @@ def _check_ours(out: Path) -> None:
             relative = os.path.relpath(folder, out)
             for name in folders:
                 path = os.path.join(folder, name)
-                if os.path.islink(path) or relative != "." or name not in ("json", "text"):
+                if os.path.islink(path) or relative != "." or name not in ("json", "text", "review"):
                     foreign.append(os.path.normpath(os.path.join(relative, name)) + ("" if os.path.islink(path) else "/"))
-            folders[:] = [n for n in folders if relative == "." and n in ("json", "text")
+            folders[:] = [n for n in folders if relative == "." and n in ("json", "text", "review")
                           and not os.path.islink(os.path.join(folder, n))]
             for name in files:
                 name = os.path.normpath(os.path.join(relative, name))
@@ -663,6 +663,12 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
         UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
     }
+    # The review pages and, for a run over more than one force, the grade heatmap.
+    from . import heatmap, review_page
+
+    pictures = heatmap.images(result.reports)
+    extra.update(pictures)
+    extra.update(review_page.pages(result.reports, heatmap.SVG if pictures else None))
     files = {work.name(r.report.source.path): {"path": str(r.report.source.path), "sha": r.report.source.sha256,
                                                 "id": r.report.report_id} for r in result.reports}
 
