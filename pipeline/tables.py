@@ -332,9 +332,12 @@ def readme_with_tables(readme: str) -> str:
 
 
 if __name__ == "__main__":  # python -m pipeline.tables README.md: rewrite its column tables
-    import sys
+    import argparse
     from pathlib import Path
 
-    for name in sys.argv[1:]:
-        path = Path(name)
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tables", description=(
+        "Rewrite the column tables of a Markdown file (between its '<!-- columns of TABLE ... -->' and "
+        "'<!-- end of columns of TABLE -->' marks) from the registry in pipeline/tables.py."))
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a Markdown file, e.g. README.md")
+    for path in parser.parse_args().files:
         path.write_text(readme_with_tables(path.read_text("utf-8")), "utf-8")

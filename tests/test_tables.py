@@ -118,3 +118,13 @@ def test_a_changed_registry_shows_in_the_readme_tables():
     readme = (ROOT / "README.md").read_text("utf-8")
     changed = registry.markdown(registry.GRADES_TABLE).replace("| grade code", "| a grade code")
     assert changed not in readme and registry.markdown(registry.GRADES_TABLE) in readme
+
+
+def test_the_review_stage_names_the_registry_s_tables_and_columns():
+    from pipeline import review
+
+    assert set(review.TABLE_ROWS) == set(registry.ROW_TABLES)
+    assert registry.UNMATCHED_CORRECTIONS.names == ["line", *review.CORRECTION_COLUMNS]
+    for table, correctable in review.CORRECTABLE.items():
+        assert set(correctable) <= set(registry.TABLES[table].names), table
+    assert registry.CHANGES.names == ["run_time", *[f.name for f in fields(review.Change)]]
