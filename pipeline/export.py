@@ -25,28 +25,13 @@ import pandas as pd
 
 from . import tables as registry
 from .atomic import STAGING_MARK, recover, swap
-from .model import (
-    AreaForImprovement,
-    CauseOfConcern,
-    Grade,
-    LabelledReport,
-    PipelineError,
-    Question,
-    Recommendation,
-    Sentence,
-)
+from .model import LabelledReport, PipelineError
 
 REPORT_COLUMNS = registry.REPORTS.names
 
-#: table file name -> (row dataclass, attribute of Report or LabelledReport)
-TABLES = {
-    "questions.csv": (Question, "questions"),
-    "grades.csv": (Grade, "grades"),
-    "areas_for_improvement.csv": (AreaForImprovement, "areas_for_improvement"),
-    "causes_of_concern.csv": (CauseOfConcern, "causes_of_concern"),
-    "recommendations.csv": (Recommendation, "recommendations"),
-    "sentences.csv": (Sentence, "sentences"),
-}
+#: The file names of a report's row tables (the registry's), each with the attribute of
+#: Report or LabelledReport holding its rows.
+TABLES = {f"{name}.csv": attribute for name, attribute in registry.ROW_TABLES.items()}
 
 # Columns renamed for users: a question's own number is its question_number.
 _RENAME = {"number": "question_number"}
