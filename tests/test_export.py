@@ -110,3 +110,20 @@ def test_committed_outputs_are_what_the_pipeline_writes_now(tmp_path):
         assert (committed / rel).read_bytes() == (fresh / rel).read_bytes(), (
             f"processed/{rel} is stale: run `make pipeline` and commit processed/"
         )
+
+
+def test_published_files_are_ours_and_a_rerun_mends_them(tmp_path):
+    """The database, workbook and data package go through the same staging and manifest as the tables."""
+    from pipeline import publish, runner
+
+    out = tmp_path / "processed"
+    runner.run([CAMBRIDGESHIRE], out)
+    manifest = json.loads((out / ".manifest.json").read_text("utf-8"))
+    assert set(publish.FILES) | {"grades_by_force.csv"} <= set(manifest["outputs"])
+    before = {name: (out / name).read_bytes() for name in publish.FILES}
+    assert runner.run([CAMBRIDGESHIRE], out).unchanged
+    (out / publish.WORKBOOK).unlink()
+    (out / publish.DATABASE).write_bytes(b"edited by hand")
+    assert not runner.run([CAMBRIDGESHIRE], out).unchanged
+    assert {name: (out / name).read_bytes() for name in publish.FILES} == before
+    assert not list(tmp_path.glob(".processed.new-*"))  # no staging folder left behind
