@@ -142,7 +142,7 @@ def images(reports: list[LabelledReport]) -> dict[str, bytes]:
                       bbox_to_anchor=(0.5, 0))
         figure.suptitle("PEEL grades by force: the grade that stands for each pillar or area", fontsize=10)
         figure.subplots_adjust(left=1.3 / figure.get_figwidth(), right=0.98, top=1 - 0.55 / figure.get_figheight(),
-                               bottom=1.35 / figure.get_figheight())
+                               bottom=1.15 / figure.get_figheight())
         out = {}
         for name, kind, metadata in ((PNG, "png", {"Software": None}),
                                      (SVG, "svg", {"Date": None, "Creator": None,
