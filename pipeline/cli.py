@@ -187,6 +187,47 @@ def fetch_command(urls: tuple[str, ...], into: Path, timeout: float, retries: in
     sys.exit(1 if failed else 0)
 
 
+@main.command("text")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--pages", is_flag=True, help="Mark where each PDF page begins, on a line of its own: [page 3].")
+@click.option("--max-pages", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Refuse PDFs with more pages than this.")
+def text_command(file: Path, pages: bool, max_pages: int) -> None:
+    """Print the text the pipeline reads from FILE, PEEL report or not.
+
+    FILE is anything the readers read: a PDF, a saved web page (.html, .htm) or
+    web-page text (.txt). The text is what sentences, grades and items are found in
+    and what their offsets index: a PDF's paragraphs, headings, list items and table
+    rows rebuilt one to a line, blank lines between, without running headers and
+    footers, page numbers, contents pages and footnotes. With --pages, each PDF page's
+    start is marked on a line of its own (a paragraph running across a page break is
+    split there for the mark only). A file that cannot be read gives a one-line error
+    and exit status 1.
+    """
+    from .ingest import read
+    from .model import PipelineError
+
+    warnings: list[str] = []
+    try:
+        source = read(file, max_pages, warnings)
+    except PipelineError as exc:
+        raise click.ClickException(_one_line(str(exc))) from None
+    for warning in warnings:
+        click.echo(f"warning: {_one_line(warning)}", err=True)
+    text = source.text
+    if pages and source.page_starts:
+        out, at = [], 0
+        for start, number in source.page_starts:
+            out.append(text[at:start])
+            if out[-1] and not out[-1].endswith("\n"):
+                out.append("\n")
+            out.append(f"[page {number}]\n")
+            at = start
+        out.append(text[at:])
+        text = "".join(out)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
 def _default_corpus() -> Path:
     return Path(os.environ.get("PEEL_CORPUS", "../shared/corpus"))
 

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .ingest import split_lines
+from .readers.lines import split_lines
 from .model import PipelineError, SourceText
 from .wordings import GRADE_WORDS
 
@@ -73,6 +73,8 @@ class _Line:
     first_width: float  # width of its first word, to tell whether it would have fitted above
     text_x: float  # where its text starts (after a bullet)
     bullet: bool = False
+    taller: float = 0.0  # how far a larger glyph (a 14pt full stop in 12pt text) reaches above or below it
+    marked: bool = False  # it starts with a note's number or mark, set small (a footnote's first line)
 
 
 @dataclass
@@ -126,7 +128,16 @@ def _read_page(page, number: int) -> _Page:
             words = [w for w in words if not any(
                 b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
                 for b in boxes)]
-    return _Page(number, float(page.height), float(page.width), _rows(words, number), tables, tops)
+    lines = _rows(words, number)
+    # Bullets drawn as shapes (a small filled dot or square left of a line), not as glyphs.
+    dots = [(shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2) for shape in page.curves + page.rects
+            if shape.get("fill") and 1.5 < shape["x1"] - shape["x0"] < 9 and 1.5 < shape["bottom"] - shape["top"] < 9]
+    for line in lines if dots else ():
+        if not line.bullet and any(line.top <= middle <= line.bottom and 0 < line.x0 - x1 < 3 * line.size
+                                   for x0, x1, middle in dots):
+            x0 = max(x0 for x0, x1, middle in dots if line.top <= middle <= line.bottom and x1 < line.x0)
+            line.text, line.text_x, line.x0, line.bullet = "• " + line.text, line.x0, x0, True
+    return _Page(number, float(page.height), float(page.width), lines, tables, tops)
 
 
 def _rows(words: list[dict], number: int) -> list[_Line]:
@@ -134,7 +145,7 @@ def _rows(words: list[dict], number: int) -> list[_Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
         for row in reversed(rows[-3:]):
-            top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+            top, bottom = row[0]["top"], row[0]["bottom"]  # the row's first word: rows never grow into the next
             overlap = min(bottom, word["bottom"]) - max(top, word["top"])
             if overlap > 0.5 * min(bottom - top, word["bottom"] - word["top"]):
                 row.append(word)
@@ -158,12 +169,20 @@ def _rows(words: list[dict], number: int) -> list[_Line]:
         chars = sum(len(w["text"]) for w in kept)
         bold = sum(len(w["text"]) for w in kept if "bold" in w["fontname"].lower()) > 0.6 * chars
         first = kept[0]
+        first_end = first["x1"]  # the first word ends at the first space (a quote in another font is in it)
+        for word in kept[1:]:
+            if word["x0"] - first_end > 0.5:
+                break
+            first_end = word["x1"]
         bullet = first["text"][:1] in _BULLETS and (len(first["text"]) == 1 or not first["text"][1:2].isalnum()) \
             and len(text) > 2
         text_x = kept[1]["x0"] if bullet and len(kept) > 1 and len(first["text"]) == 1 else first["x0"]
-        lines.append(_Line(number, text, min(w["top"] for w in kept), max(w["bottom"] for w in kept),
-                           first["x0"], max(w["x1"] for w in kept), size, bold, first["x1"] - first["x0"],
-                           text_x, bullet))
+        main = [w for w in kept if round(w["size"], 1) == size] or kept  # a larger glyph does not move the line
+        marked = row[0] is not first  # a small number or mark before its words: a footnote's first line
+        lines.append(_Line(number, text, min(w["top"] for w in main), max(w["bottom"] for w in main),
+                           first["x0"], max(w["x1"] for w in kept), size, bold, first_end - first["x0"],
+                           text_x, bullet, max(w["bottom"] for w in kept) - max(w["bottom"] for w in main)
+                           + min(w["top"] for w in main) - min(w["top"] for w in kept), marked))
     lines.sort(key=lambda line: (line.top, line.x0))
     return lines
 
@@ -218,6 +237,19 @@ def _is_contents(lines: list[_Line]) -> bool:
         return numbered >= max(1, (len(lines) - 1) // 3)
     leaders = sum(1 for line in lines if _LEADER.search(line.text))
     return leaders >= 3 and leaders >= len(lines) // 3
+
+
+def _without_footnotes(lines: list[_Line], layout: "_Layout", height: float) -> list[_Line]:
+    """The page's lines without its footnotes: small type under the body text, in the page's
+    lower half, the first of it starting with its note's number or mark."""
+    body = [line for line in lines if line.size >= 0.9 * layout.body_size]
+    foot = max((line.bottom for line in body), default=0.0)
+    notes = [line for line in lines if line.size < 0.9 * layout.body_size and line.top >= foot - 1
+             and line.top > 0.5 * height]
+    if notes and (notes[0].marked or re.match(r"(?:\d{1,3}|[*†‡])(?:[.)]?\s|[A-Z])", notes[0].text)):
+        drop = {id(line) for line in notes}
+        return [line for line in lines if id(line) not in drop]
+    return lines
 
 
 def _prose(line: _Line, layout: "_Layout") -> bool:
@@ -416,15 +448,25 @@ class _Layout:
         return line.size > 1.12 * self.body_size or (line.bold and line.size >= 0.95 * self.body_size)
 
     def stops_short(self, line: _Line, after: _Line, right: float) -> bool:
-        """``line`` ended before the column's right edge although ``after``'s first word would have fitted."""
+        """``line`` ended before the column's right edge although ``after``'s first word would have fitted.
+
+        The edge is an estimate and word widths are measured, so a little room is evidence
+        only with more: a sentence end, or a capital next; much room is enough alone.
+        """
         space = 0.3 * line.size
-        return line.x1 + space + after.first_width < right - 1
+        room = right - (line.x1 + space + after.first_width)
+        if room <= space:
+            return False
+        return room > 0.2 * (right - self.left) or bool(_ENDS.search(line.text)) or not after.text[:1].islower()
 
 
 def _page_right(lines: list[_Line], layout: _Layout) -> float:
-    """The right edge of the page's column: where its body lines end, or the document's."""
-    ends = sorted(line.x1 for line in lines if line.size == layout.body_size and not line.bold)
-    return ends[int(0.9 * (len(ends) - 1))] if len(ends) >= 8 else layout.right
+    """The right edge of the page's column: where its lines end (body lines first), or the document's."""
+    for kept in ([line for line in lines if line.size == layout.body_size and not line.bold], lines):
+        ends = sorted(line.x1 for line in kept)
+        if len(ends) >= 8:
+            return ends[int(0.9 * (len(ends) - 1))]
+    return layout.right
 
 
 def _starts_block(block: _Block, line: _Line, layout: _Layout, right: float) -> bool:
@@ -432,11 +474,11 @@ def _starts_block(block: _Block, line: _Line, layout: _Layout, right: float) -> 
     prev = block.last
     if line.bullet:
         return True
-    if layout.heading(line) != layout.heading(prev) or abs(line.size - prev.size) > 0.6:
-        return True  # another type: a heading after body text, or back
+    if layout.heading(line) != layout.heading(prev) or abs(line.size - prev.size) > 0.12 * max(line.size, prev.size):
+        return True  # another type: a heading after body text, or back (a link set a little smaller is not)
     step = line.bottom - prev.bottom
-    pitch = layout.pitch_of(prev.size)
-    if step <= 0.5 * prev.size or step > pitch + max(1.8, 0.15 * prev.size):
+    pitch = max(layout.pitch_of(prev.size), layout.pitch_of(line.size))
+    if step <= 0.5 * prev.size or step > pitch + max(1.8, 0.15 * prev.size) + line.taller + prev.taller:
         return True  # space between them (or a line beside, not below)
     if prev.text[-1:] in _HYPHENS and line.text[:1].islower():
         return False  # a word broken at the line end
@@ -477,7 +519,7 @@ def _runs_on(last: _Block, first: _Block, layout: _Layout) -> bool:
     end = last.last.text
     if end[-1:] in _HYPHENS and first.lines[0].text[:1].islower():
         return True
-    return not _ENDS.search(end) and abs(first.lines[0].size - last.last.size) <= 0.6
+    return not _ENDS.search(end) and abs(first.lines[0].size - last.last.size) <= 0.12 * last.last.size
 
 
 def _table_lines(rows: list[list[str]]) -> list[tuple[str, str]]:
@@ -523,11 +565,7 @@ def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, 
         lines = [line for line in page.lines if id(line) not in furniture]
         if _is_contents(lines) or _is_figures(lines, layout):
             continue
-        body = [line for line in lines if line.size >= 0.9 * layout.body_size]
-        foot = max((line.bottom for line in body), default=0.0)
-        # Footnotes: small type under the page's body text, in its lower part.
-        lines = [line for line in lines if not (
-            line.size < 0.9 * layout.body_size and line.top >= foot - 1 and line.top > 0.5 * page.height)]
+        lines = _without_footnotes(lines, layout, page.height)
         blocks = _page_blocks(lines, layout)
         for top, rows in sorted(zip(page.table_tops, page.tables), key=lambda t: t[0]):
             at = next((k for k, block in enumerate(blocks) if block.lines[0].top > top), len(blocks))
