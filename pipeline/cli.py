@@ -73,8 +73,8 @@ def _one_line(message: str) -> str:
 def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, wait: bool, quiet: bool) -> None:
     """Process report files into tables.
 
-    PATHS are report files (.txt web-page text or .pdf) or folders of them; the
-    default is raw/. Only reports whose text changed are processed again; what
+    PATHS are report files (.txt web-page text, .html/.htm saved web pages, or .pdf)
+    or folders of them; the default is raw/. Only reports whose text changed are processed again; what
     changed is added to OUT/changes.csv. Reports that OUT holds from files not among
     PATHS are kept as they were: a report is removed only when its file has left a
     folder this run reads. Each file that cannot be processed is named on stderr with
