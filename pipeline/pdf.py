@@ -55,7 +55,7 @@ _HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the hyphen a layout engine inserts, 
 _BAND = 0.12  # top and bottom share of a page where running headers and footers sit
 # First parts of words that English hyphenates ("well-developed", "multi-agency").
 _COMPOUND_HEADS = frozenset(
-    "well anti non multi self cross long short high low year cyber part full front semi counter "
+    "well anti non multi self cross long short high low year cyber part full front semi counter re co pre post "
     "".split()
 )
 
@@ -501,6 +501,17 @@ def _page_blocks(lines: list[_Line], layout: _Layout) -> list[_Block]:
             continue
         kind = "heading" if layout.heading(line) else "list_item" if line.bullet else "paragraph"
         blocks.append(_Block(kind, [line]))
+    # A paragraph never starts mid-sentence: one set apart by space, but begun in lower case
+    # after a line without a sentence end, runs on.
+    merged: list[_Block] = []
+    for block in blocks:
+        last = merged[-1] if merged else None
+        if last is not None and last.kind == block.kind == "paragraph" and not _ENDS.search(last.last.text) \
+                and block.lines[0].text[:1].islower() and abs(block.lines[0].size - last.last.size) < 0.6:
+            last.lines += block.lines
+        else:
+            merged.append(block)
+    blocks = merged
     # A short line standing alone, without a sentence end, between blocks: a heading set apart by space.
     for k, block in enumerate(blocks):
         line = block.lines[0]

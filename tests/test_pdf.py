@@ -20,7 +20,8 @@ from pipeline.pdf import read_pdf
 from pipeline.runner import process_file
 
 from conftest import CAMBRIDGESHIRE
-from pdfmaker import make_pdf
+from pdfmaker import STYLES, make_pdf
+from pdflines import body_text, pages_of
 
 FORCE = "Cambridgeshire Constabulary"
 FOOTNOTE = ("victims", "Victims include those at standard, medium and high risk of harm.")
@@ -247,3 +248,134 @@ def test_pdf_and_text_of_one_report_in_one_run(tmp_path, generated):
     assert len(pdf_rows) == len(text_rows) == 78
     assert pdf_rows["page"].notna().all() and pdf_rows["page"].min() >= 3
     assert text_rows["page"].isna().all()
+
+
+# --- Other layouts: pdfmaker's styles, and files laid out by WeasyPrint and LibreOffice ------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"
+ENGINES = ["weasyprint", "libreoffice"]
+STYLED = [name for name in STYLES if name != "default"]
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: text compared across line breaks, hyphens and spacing."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    """The Cambridgeshire report as a PDF per layout: pdfmaker's styles and the engines' fixtures."""
+    out = {}
+    text = CAMBRIDGESHIRE.read_text("utf-8")
+    for name in STYLED:
+        path = tmp_path_factory.mktemp(name) / "cambridgeshire-peel-2015-effectiveness.pdf"
+        make_pdf(text, path, FORCE, footnote=FOOTNOTE, style=STYLES[name])
+        out[name] = path
+    for engine in ENGINES:
+        out[engine] = FIXTURES / engine / "cambridgeshire-peel-2015-effectiveness.pdf"
+    return out
+
+
+@pytest.mark.parametrize("layout", STYLED + ENGINES)
+def test_every_layout_gives_the_gold(laid_out, cambridgeshire, cambridgeshire_gold, layout):
+    result = process_file(laid_out[layout])
+    pdf, text = result.report, cambridgeshire.report
+    for field in ("page_type", "force", "peel_year", "pillar", "title", "headline_question", "last_updated",
+                  "overall_grade"):
+        assert getattr(pdf, field) == getattr(text, field), field
+    assert [(q.number, q.question, q.grade) for q in pdf.questions] == [
+        (q.number, q.question, q.grade) for q in text.questions]
+    assert [(g.scope, g.subject, g.grade, g.previous_grade, g.previous_year) for g in pdf.grades] == [
+        (g.scope, g.subject, g.grade, g.previous_grade, g.previous_year) for g in text.grades]
+    for kind in ("areas_for_improvement", "causes_of_concern", "recommendations"):
+        assert _items(pdf, kind) == _items(text, kind), kind
+    assert [r.lead_in for r in pdf.recommendations] == [r.lead_in for r in text.recommendations]
+    assert [(s.text, s.label, s.section, s.question_number) for s in result.sentences] == [
+        (s.text, s.label, s.section, s.question_number) for s in cambridgeshire.sentences]
+    assert len(pdf.areas_for_improvement) == 5 and len(pdf.recommendations) == 4
+    assert pdf.overall_grade == cambridgeshire_gold.get("overall_grade", pdf.overall_grade)
+
+
+@pytest.mark.parametrize("layout", STYLED + ENGINES)
+def test_every_layout_names_the_right_pages(laid_out, layout):
+    """Each sentence and grade is on the page whose own text (read bare by pdfplumber) holds its start."""
+    path = laid_out[layout]
+    pages = body_text(pages_of(path))
+    result = process_file(path)
+    source = result.report.source
+    spans = [(s.text, s.char_start) for s in result.sentences] + [(g.text, g.char_start) for g in result.report.grades]
+    for text, start in spans:
+        head = _letters(" ".join(text.split()[:5]))
+        holding = [number for number, page in enumerate(pages, start=1) if head in page] or [
+            number for number, page in enumerate(pages[:-1], start=1) if head in page + pages[number]]
+        assert holding, text  # on one page, or begun at the foot of one and run on to the next
+        if len(holding) == 1:  # words that open several pages' text say nothing about which
+            assert source.page_of(start) in holding or source.page_of(start + len(text) - 1) in holding, (
+                text[:60], source.page_of(start), holding)
+
+
+@pytest.mark.parametrize("layout", STYLED + ENGINES)
+def test_every_layout_drops_furniture_footnotes_and_contents(laid_out, layout):
+    text = read_pdf(laid_out[layout]).text
+    assert "Contents" not in text and f"{FORCE} –" not in text
+    assert not re.search(r"\.{4,}", text)  # dot leaders
+    assert FOOTNOTE[1] not in text and "standard, medium and high risk" not in text
+    assert not re.search(r"victims\s?1\b", text)  # the marker is not glued to its word
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert not [line for line in lines if re.fullmatch(r"(?:Page )?\d+", line) and line not in "1234"]
+
+
+def test_lines_carry_their_kind(laid_out):
+    source = read_pdf(laid_out["weasyprint"])
+    kinds = {line.text: line.kind for line in source.lines if line.text}
+    assert kinds["Cambridgeshire PEEL 2015"] == "heading1"
+    assert kinds["Areas for improvement"].startswith("heading")
+    assert kinds["Requires improvement"].startswith("heading")
+    assert all(kind == "list_item" for text, kind in kinds.items() if text.startswith("• "))
+    assert sum(1 for kind in kinds.values() if kind == "list_item") == 9
+    assert all(kind in ("paragraph", "list_item") or kind.startswith("heading") for kind in kinds.values())
+    assert sum(1 for kind in kinds.values() if kind == "paragraph") >= 20
+
+
+ENGINE_EXCERPTS = ["essex_2016_effectiveness", "avon-and-somerset_2017_overview", "cheshire_2018_efficiency",
+                   "sussex_2015_legitimacy"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", ENGINE_EXCERPTS)
+def test_corpus_excerpts_laid_out_by_other_engines_match_their_text(corpus, engine, name):
+    pdf = process_file(FIXTURES / engine / f"{name}.pdf")
+    text = process_file(corpus / "texts" / f"{name}.txt")
+
+    def norm(value: str | None) -> str | None:
+        return " ".join(value.split()) if value else value
+
+    assert (pdf.report.page_type, pdf.report.force, pdf.report.peel_year, pdf.report.overall_grade,
+            pdf.report.last_updated) == (text.report.page_type, text.report.force, text.report.peel_year,
+                                         text.report.overall_grade, text.report.last_updated)
+    assert [(g.scope, g.grade, norm(g.subject)) for g in pdf.report.grades] == [
+        (g.scope, g.grade, norm(g.subject)) for g in text.report.grades]
+    assert [(q.number, norm(q.question), q.grade) for q in pdf.report.questions] == [
+        (q.number, norm(q.question), q.grade) for q in text.report.questions]
+    for kind in ("areas_for_improvement", "causes_of_concern", "recommendations"):
+        assert [(norm(i.text), i.truncated) for i in getattr(pdf.report, kind)] == [
+            (norm(i.text), i.truncated) for i in getattr(text.report, kind)], kind
+    assert [(norm(s.text), s.label, s.truncated) for s in pdf.sentences] == [
+        (norm(s.text), s.label, s.truncated) for s in text.sentences]
+
+
+@pytest.mark.parametrize("style", STYLED)
+@pytest.mark.parametrize("name", CORPUS_EXCERPTS[:3])
+def test_corpus_excerpts_in_other_styles_match_their_text(corpus, tmp_path, style, name):
+    source = corpus / "texts" / f"{name}.txt"
+    path = tmp_path / f"{name}.pdf"
+    make_pdf(source.read_text("utf-8"), path, name.split("_")[0].replace("-", " ").title(), style=STYLES[style])
+    pdf, text = process_file(path), process_file(source)
+
+    def norm(value: str | None) -> str | None:
+        return " ".join(value.split()) if value else value
+
+    assert [(g.scope, g.grade, norm(g.subject)) for g in pdf.report.grades] == [
+        (g.scope, g.grade, norm(g.subject)) for g in text.report.grades]
+    assert [(norm(s.text), s.label, s.truncated) for s in pdf.sentences] == [
+        (norm(s.text), s.label, s.truncated) for s in text.sentences]
