@@ -275,11 +275,16 @@ def index_page(reports: list[LabelledReport], heatmap: str | None = None) -> str
         report = labelled.report
         low = sum(1 for s in labelled.sentences if s.confidence < LOW_CONFIDENCE)
         items = sum(len(getattr(report, attribute)) for attribute, _, _ in ITEMS)
+        cells = [(_escape(report.force or ""), "Force", ""), (_escape(report.peel_year or ""), "PEEL year", ""),
+                 (_escape(report.pillar or report.page_type), "Pillar or page", ""),
+                 (len(labelled.sentences), "Sentences", "number"),
+                 (low, f"Below {LOW_CONFIDENCE} confidence", "number"), (len(report.grades), "Grades", "number"),
+                 (items, "Items", "number")]
+        # data-column names a cell where the narrow layout shows no header row
         rows.append(f'<tr><td><a href="{_attr(report.report_id)}.html">{_escape(report.title or report.report_id)}</a>'
-                    f'<br><code>{_escape(report.report_id)}</code></td><td>{_escape(report.force or "")}</td>'
-                    f'<td>{_escape(report.peel_year or "")}</td><td>{_escape(report.pillar or report.page_type)}</td>'
-                    f'<td class="number">{len(labelled.sentences)}</td><td class="number">{low}</td>'
-                    f'<td class="number">{len(report.grades)}</td><td class="number">{items}</td></tr>')
+                    f'<br><code>{_escape(report.report_id)}</code></td>'
+                    + "".join(f'<td data-column="{name}"' + (f' class="{kind}"' if kind else "") + f">{value}</td>"
+                              for value, name, kind in cells) + "</tr>")
     picture = (f'<h2>Grades by force</h2><p><img src="../{_attr(heatmap)}" style="max-width: 100%; height: auto" '
                'alt="Heatmap of the grade that stands for each force, PEEL year and pillar or area"></p>'
                if heatmap else "")

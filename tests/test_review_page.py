@@ -32,7 +32,7 @@ from conftest import CAMBRIDGESHIRE, DATA
 from pdfmaker import make_pdf
 
 #: Corpus texts with causes of concern, recommendations, areas for improvement and grades
-#: (a tracker, a letter, pillar pages, an overview, a 2023-25 report); CRLF line ends too.
+#: (a tracker, a letter, pillar pages, an overview, a 2023-25 report).
 TEXTS = ("west-mercia_2018_efficiency", "greater-manchester_2021-22_cause-of-concern-revisit-letter",
          "bedfordshire_2016_effectiveness_rectracker", "dyfed-powys_2018_effectiveness_part1",
          "bedfordshire_2016_overview_part1", "avon-and-somerset_2023-25_integrated_part1")
@@ -103,12 +103,15 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def inputs(corpus, tmp_path_factory) -> Path:
-    """Cambridgeshire's text and a PDF of it, and corpus texts of other forces."""
+    """Cambridgeshire's text and a PDF of it, and corpus texts of other forces (one with CRLF line ends)."""
     raw = tmp_path_factory.mktemp("review") / "raw"
     raw.mkdir()
     shutil.copy(CAMBRIDGESHIRE, raw)
     for name in TEXTS:
         shutil.copy(corpus / "texts" / f"{name}.txt", raw)
+    # One saved with Windows line ends, whose carriage returns the offsets count.
+    text = (corpus / "texts" / f"{TEXTS[0]}.txt").read_bytes()
+    (raw / f"{TEXTS[0]}_crlf.txt").write_bytes(text.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     make_pdf(CAMBRIDGESHIRE.read_text("utf-8"), raw / "cambridgeshire-2015-effectiveness-report.pdf",
              "Cambridgeshire Constabulary")
     return raw
@@ -142,8 +145,11 @@ def test_every_sentence_is_a_span_with_its_label_and_confidence_in_order(out, in
             assert float(attrs["data-confidence"]) == pytest.approx(float(row["confidence"]))
             assert attrs["data-key"] == row["key"]
             assert attrs.get("data-page", "") == row["page"]
-        # The page holds the whole text, exactly: nothing lost, nothing added.
+        # The page holds the whole text, exactly: nothing lost, nothing added. A carriage return
+        # is a character reference, since an HTML parser reads a bare one as a line feed.
         assert page.text("report-text") == text, report["report_id"]
+        assert "\r" not in (out / review_page.page_name(report["report_id"])).read_text("utf-8", errors="strict")
+    assert any("\r" in _source_text(out, r, inputs) for r in reports), "a text with CRLF line ends is among them"
 
 
 def test_confidence_shading_follows_the_confidence(out):
@@ -362,14 +368,14 @@ class Browser:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply["result"]
 
-    def open(self, url: str, width: int, height: int, scale: float = 1):
+    def open(self, url: str, width: int, height: int, scale: float = 1, ready: str = "#report-text"):
         if self.session is None:
             target = self.send("Target.createTarget", url="about:blank")["targetId"]
             self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=scale,
                   mobile=False)
         self.send("Page.navigate", url=url)
-        self.wait("document.readyState === 'complete' && !!document.getElementById('report-text')")
+        self.wait(f"document.readyState === 'complete' && !!document.querySelector('{ready}')")
 
     def js(self, expression: str):
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
@@ -443,7 +449,7 @@ def _differs(shot: bytes, reference: bytes) -> float:
     return float(abs(blocks(a) - blocks(b)).mean())
 
 
-def test_in_a_browser(browser, out, tmp_path):
+def test_in_a_browser(browser, out, inputs, tmp_path):
     report_id = "cambridgeshire-2015-effectiveness"
     url = (out / review_page.page_name(report_id)).resolve().as_uri()
     browser.open(url, 1200, 900)
@@ -476,6 +482,7 @@ def test_in_a_browser(browser, out, tmp_path):
     item = _table(out, "areas_for_improvement.csv")
     item = next(i for i in item if i["report_id"] == report_id)
     browser.js("window.scrollTo(0, 0)")
+    assert not browser.js("document.querySelector('.s.selected')"), "no sentence chosen yet"
     browser.click(".areas-for-improvement li:nth-child(1) a.source")
     browser.wait("document.querySelector('.s.selected')")
     chosen = browser.js("document.querySelector('.s.selected').id")
@@ -521,6 +528,15 @@ def test_in_a_browser(browser, out, tmp_path):
     assert unquote(download.split(",", 1)[1]) == ",".join(CORRECTION_COLUMNS) + "\n" + "\n".join(lines) + "\n"
     _check_applied(_rerun_with(tmp_path, made), sentence, grade)
 
+    # A text with CRLF line ends: the browser's text of the page is the text the offsets index.
+    crlf = next(r for r in _table(out, "reports.csv") if "\r" in _source_text(out, r, inputs))
+    browser.open((out / review_page.page_name(crlf["report_id"])).resolve().as_uri(), 1200, 900)
+    assert browser.js("document.getElementById('report-text').textContent") == _source_text(out, crlf, inputs)
+    rows = [s for s in _table(out, "sentences.csv") if s["report_id"] == crlf["report_id"]]
+    text = _source_text(out, crlf, inputs)
+    assert browser.js("[...document.querySelectorAll('#report-text .s')].map(s => s.textContent)") == [
+        text[int(r["char_start"]):int(r["char_end"])] for r in rows]
+
     # 200% zoom: the page reflows into one column, with nothing to scroll sideways.
     browser.open(url, 1200, 900, scale=2)
     browser.send("Emulation.setDeviceMetricsOverride", width=600, height=450, deviceScaleFactor=2, mobile=False)
@@ -528,6 +544,8 @@ def test_in_a_browser(browser, out, tmp_path):
     left = browser.js("[document.querySelector('aside').getBoundingClientRect().left,"
                       " document.getElementById('report-text').getBoundingClientRect().left]")
     assert abs(left[0] - left[1]) < 40, "one column"
+    browser.open((out / review_page.INDEX).resolve().as_uri(), 600, 450, scale=2, ready="#reports")
+    assert browser.js("document.documentElement.scrollWidth <= innerWidth + 1"), "the index reflows too"
 
     # A screenshot of an area for improvement followed to its source, against the reference.
     item_link = next(link["href"] for link in page.links if link["href"] and link["href"][1:].startswith("afi-"))

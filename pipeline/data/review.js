@@ -83,7 +83,7 @@
   function followHash() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && $(id);
-    if (!target || !$("report-text").contains(target)) return;
+    if (!target || target === $("report-text") || !$("report-text").contains(target)) return;
     select(target.classList.contains("s") ? target : target.closest(".s") || target.querySelector(".s"), false);
   }
 
