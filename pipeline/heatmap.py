@@ -110,7 +110,12 @@ def images(reports: list[LabelledReport]) -> dict[str, bytes]:
     widths = [len(columns[y]) for y in years] or [1]
     with matplotlib.rc_context({"svg.hashsalt": "peel-grades-heatmap", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans", "font.size": 8}):
-        figure = Figure(figsize=(1.6 + 0.42 * sum(widths) + 0.25 * len(widths), 2.2 + 0.22 * len(rows)))
+        # Margins (inches) from the longest force name and column heading, at 8 points; wide
+        # enough for the legend's one row.
+        labels = [_label(c) for year in years for c in columns[year]] or [""]
+        left, bottom, top = 0.3 + 0.07 * max(map(len, rows)), 0.6 + 0.055 * max(map(len, labels)), 0.6
+        width = max(left + 0.42 * sum(widths) + 0.25 * len(widths) + 0.2, 9.5)
+        figure = Figure(figsize=(width, top + bottom + 0.22 * len(rows)))
         axes = figure.subplots(1, len(widths), sharey=True, squeeze=False,
                                gridspec_kw={"width_ratios": widths, "wspace": 0.08})[0]
         for ax, year in zip(axes, years or [""]):
@@ -141,8 +146,8 @@ def images(reports: list[LabelledReport]) -> dict[str, bytes]:
         figure.legend(handles=legend, loc="lower center", ncol=len(legend), frameon=False, fontsize=7,
                       bbox_to_anchor=(0.5, 0))
         figure.suptitle("PEEL grades by force: the grade that stands for each pillar or area", fontsize=10)
-        figure.subplots_adjust(left=1.3 / figure.get_figwidth(), right=0.98, top=1 - 0.55 / figure.get_figheight(),
-                               bottom=1.15 / figure.get_figheight())
+        figure.subplots_adjust(left=left / width, right=1 - 0.2 / width, top=1 - top / figure.get_figheight(),
+                               bottom=bottom / figure.get_figheight())
         out = {}
         for name, kind, metadata in ((PNG, "png", {"Software": None}),
                                      (SVG, "svg", {"Date": None, "Creator": None,

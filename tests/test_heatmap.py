@@ -137,3 +137,28 @@ def test_cells_are_the_rows_of_grades_by_force(runs):
         column = row["pillar"] if row["level"] == "pillar" else row["framework_question"] or row["subject"].lower()
         assert cells[heatmap.cell_id(row["force_short"], row["peel_year"], column)] == \
             heatmap.COLOURS[row["grade"]], row
+
+
+def test_2021_areas_are_columns_of_their_year(tmp_path):
+    """2021+ reports grade areas of policing: each area a column of its year's panel (the
+    corpus's 2021+ excerpts state no area grade, so a report in the 2021/22 layout for two forces)."""
+    from test_structure import REPORT_2021
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "cheshire_2021-22.txt").write_text(REPORT_2021, encoding="utf-8")
+    kent = REPORT_2021.replace("Cheshire Constabulary", "Kent Police").replace("Cheshire", "Kent")
+    (raw / "kent_2021-22.txt").write_text(kent.replace("Outstanding", "Good", 1), encoding="utf-8")
+    out = tmp_path / "processed"
+    run([raw], out, corrections=None)
+    rows = [r for r in _table(out, "grades_by_force.csv") if r["level"] == "area"]
+    assert {r["force_short"] for r in rows} == {"Cheshire", "Kent"} and len(rows) == 6
+    cells = _cells(out / heatmap.SVG)
+    for row in rows:
+        column = row["framework_question"] or row["subject"].lower()
+        assert cells[heatmap.cell_id(row["force_short"], "2021/22", column)] == heatmap.COLOURS[row["grade"]], row
+    grades = {(r["force_short"], r["subject"]): r["grade"] for r in rows}
+    assert grades[("Kent", "Developing a positive workplace")] == "good"
+    assert grades[("Cheshire", "Developing a positive workplace")] == "outstanding"
+    svg = (out / heatmap.SVG).read_text("utf-8")
+    assert "PEEL 2021/22" in svg and "Investigating crime" in svg  # the panel and an area's heading
