@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rerun.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/html.py
+	$(BIN)/python bench/scale.py
 
 venv: $(STAMP)
 
