@@ -90,6 +90,10 @@ class Unit:
     end: int
     last: bool  # the block's last sentence
     context: tuple[str, ...]
+    # The sentence's tokens as its block's Doc has them (whitespace tokens dropped), each
+    # with whether a space follows it in ``words``: the tokens ``words`` gives, without
+    # tokenizing it again. None where the sentence starts or ends inside a word.
+    tokens: tuple[tuple[str, bool], ...] | None = None
 
     @property
     def words(self) -> str:
@@ -146,7 +150,8 @@ def _lead_in(blocks: list[Block], index: int) -> int | None:
 def report_units(nlp: Language, report: Report) -> list[Unit]:
     """Every sentence of ``report``'s prose blocks with its context, in reading order."""
     blocks = report.blocks
-    spans = split_sentences(nlp, [block.text for block in blocks])
+    split = _split(nlp, [block.text for block in blocks])
+    spans = [block_spans for block_spans, _ in split]
     # The cue rules of each lead-in that ends in ":" (its last sentence): a list takes
     # its role from what its lead-in says ("HMIC recommends ...:", "it needs to:").
     leads = sorted({lead for i, b in enumerate(blocks) if b.kind == "list_item"
@@ -155,18 +160,22 @@ def report_units(nlp: Language, report: Report) -> list[Unit]:
     if leads and "span_ruler" in nlp.pipe_names:
         ruler = nlp.get_pipe("span_ruler")
         for lead in leads:
-            start, end = spans[lead][-1] if spans[lead] else (0, len(blocks[lead].text))
-            doc = ruler(nlp.make_doc(" ".join(blocks[lead].text[start:end].split())))
+            tokens = split[lead][1][-1] if spans[lead] else None
+            if tokens is None:
+                start, end = spans[lead][-1] if spans[lead] else (0, len(blocks[lead].text))
+                doc = ruler(nlp.make_doc(" ".join(blocks[lead].text[start:end].split())))
+            else:
+                doc = ruler(Doc(nlp.vocab, words=[word for word, _ in tokens]))
             lead_in_rules[lead] = tuple(name for name in CUES
                                         if any(cue.label_ == name for cue in doc.spans.get("peel_rules", [])))
     units: list[Unit] = []
     previous: str | None = None
-    for i, (block, block_spans) in enumerate(zip(blocks, spans)):
+    for i, (block, (block_spans, block_tokens)) in enumerate(zip(blocks, split)):
         if i and (blocks[i - 1].question, blocks[i - 1].question_number) != (block.question, block.question_number):
             previous = None
-        for k, (start, end) in enumerate(block_spans):
+        for k, ((start, end), tokens) in enumerate(zip(block_spans, block_tokens)):
             unit = Unit(block, start, end, k == len(block_spans) - 1,
-                        context_words(report, i, k, previous, lead_in_rules))
+                        context_words(report, i, k, previous, lead_in_rules), tokens)
             previous = unit.words
             units.append(unit)
     return units
@@ -309,20 +318,72 @@ def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
 
 def split_sentences(nlp: Language, texts: list[str]) -> list[list[tuple[int, int]]]:
     """Sentence (start, end) offsets for each text, trailing whitespace excluded."""
+    return [spans for spans, _ in _split(nlp, texts)]
+
+
+Tokens = tuple[tuple[str, bool], ...]
+
+
+def _split(nlp: Language, texts: list[str]) -> list[tuple[list[tuple[int, int]], list[Tokens | None]]]:
+    """Each text's sentences: their (start, end) offsets, trailing whitespace excluded,
+    and their tokens (``Unit.tokens``), from one tokenization of the text."""
     out = []
+    strings = nlp.vocab.strings
     with nlp.select_pipes(enable=["peel_sentencizer"]):
         for text, doc in zip(texts, nlp.pipe(texts)):
             # Read the boundaries as arrays: iterating doc.sents (or doc.text) makes every
             # token an object.
-            starts, offsets = doc.to_array([SENT_START, IDX]).T
-            bounds = [int(offsets[i]) for i in numpy.flatnonzero(starts == 1)] + [len(text)]
-            spans = []
-            for start, end in zip(bounds, bounds[1:]):
+            starts, offsets, orths = doc.to_array([SENT_START, IDX, ORTH]).T
+            first = [int(i) for i in numpy.flatnonzero(starts == 1)]
+            words = [strings[int(orth)] for orth in orths]
+            offsets = [int(offset) for offset in offsets]
+            spans, tokens = [], []
+            for a, b in zip(first, first[1:] + [len(doc)]):
+                start, end = offsets[a], offsets[b] if b < len(doc) else len(text)
                 while end > start and (text[end - 1].isspace() or text[end - 1] == "Â"):
                     end -= 1
                 spans.append((start, end))
-            out.append(spans)
+                tokens.append(_tokens(text, start, end, words[a:b], offsets[a:b]))
+            out.append((spans, tokens))
     return out
+
+
+def _tokens(text: str, start: int, end: int, words: list[str], offsets: list[int]) -> Tokens | None:
+    """The tokens of ``text[start:end]`` on its words alone, from its block's tokens.
+
+    spaCy tokenizes each run of non-space characters on its own, so the words of a
+    sentence that starts and ends at such a run's edges are the block's tokens there,
+    whitespace tokens dropped. None otherwise (a stop run into the next word, a trailing
+    "Â" trimmed off), for the caller to tokenize the words.
+    """
+    if (start and not text[start - 1].isspace()) or (end < len(text) and not text[end].isspace()):
+        return None
+    out = []
+    for word, offset in zip(words, offsets):
+        after = offset + len(word)
+        if after > end or word.isspace():
+            continue
+        out.append((word, after == end or text[after].isspace()))
+    return tuple(out)
+
+
+def sentence_doc(nlp: Language, unit: Unit, context_tokens: dict[str, list[str]]) -> Doc:
+    """The Doc the classifier reads for ``unit``: the tokens of ``unit.classifier_text``,
+    built from the block's tokens where it has them; ``context_tokens`` memoizes how
+    the tokenizer splits each context pseudo-token."""
+    if unit.tokens is None or not unit.tokens:
+        return nlp.make_doc(unit.classifier_text)
+    words = [word for word, _ in unit.tokens]
+    spaces = [space for _, space in unit.tokens]
+    spaces[-1] = True  # the context follows
+    for name in unit.context:
+        split = context_tokens.get(name)
+        if split is None:
+            split = context_tokens[name] = [token.text for token in nlp.tokenizer(name)]
+        words += split
+        spaces += [False] * (len(split) - 1) + [True]
+    spaces[-1] = False
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) -> LabelledReport:
@@ -331,8 +392,9 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
     nlp = build_nlp(mode, model)
     units = report_units(nlp, report)
     docs = []
+    context_tokens: dict[str, list[str]] = {}
     for unit in units:
-        doc = nlp.make_doc(unit.classifier_text)
+        doc = sentence_doc(nlp, unit, context_tokens)
         doc._.section, doc._.question_number = unit.block.section, unit.block.question_number
         doc._.context = unit.context
         docs.append(doc)
