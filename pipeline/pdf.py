@@ -46,7 +46,7 @@ from .model import PipelineError, SourceText
 from .wordings import GRADE_WORDS
 
 DEFAULT_MAX_PAGES = 1000
-_BULLETS = frozenset("•●▪◦·○■□◼◾➢►▶✓–-")
+_BULLETS = frozenset("•●▪◦·○■□◼◾➢►▶✓–-\uf0a7\uf0b7\uf0d8\uf076")  # and the Symbol and Wingdings fonts' bullets
 _ENDS = re.compile(r"[.!?:;][\"'’”)\]]*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _MARKER = re.compile(r"\d{1,3}|[*†‡]")
@@ -558,8 +558,8 @@ def _table_lines(rows: list[list[str]]) -> list[tuple[str, str]]:
                 out += [("heading", clean(cell))] + [("table_row", area) for area in areas]
         return out
     if all(len(row) >= 2 and grade(row[-1]) for row in rows[1:]):
-        # Each row an area and its grade: the area's heading and grade line.
-        out = []
+        # Each row an area and its grade: the area's heading and grade line, under the table's header.
+        out = [("table_row", " | ".join(clean(cell) for cell in header if clean(cell)))]
         for row in rows[1:]:
             out += [("heading", clean(" ".join(cell for cell in row[:-1] if cell))), ("table_row", clean(row[-1]))]
         return out

@@ -23,6 +23,10 @@ class PdfLine:
     bold: bool
     top: float
     bottom: float
+    bulleted: bool = False  # a bullet glyph first, or a small filled dot or square drawn just left of it
+
+
+BULLET = re.compile(r"^[•●▪◦○■□◼◾➢►▶✓\uf0a7\uf0b7–-]\s")
 
 
 def _key(text: str) -> str:
@@ -39,6 +43,8 @@ def pages_of(path: Path) -> list[list[PdfLine]]:
     out = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            dots = [shape for shape in page.curves + page.rects if shape.get("fill")
+                    and shape["x1"] - shape["x0"] < 9 and shape["bottom"] - shape["top"] < 9]
             lines = []
             for line in page.extract_text_lines(return_chars=True):
                 chars = [c for c in line["chars"] if c["text"].strip()]
@@ -46,22 +52,25 @@ def pages_of(path: Path) -> list[list[PdfLine]]:
                     continue
                 size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
                 bold = sum("bold" in c["fontname"].lower() for c in chars) > 0.6 * len(chars)
-                lines.append(PdfLine(number, line["text"].strip(), size, bold, line["top"], line["bottom"]))
+                bulleted = bool(BULLET.match(line["text"].strip())) or any(
+                    line["top"] <= (d["top"] + d["bottom"]) / 2 <= line["bottom"] and 0 < line["x0"] - d["x1"] < 3 * size
+                    for d in dots)
+                lines.append(PdfLine(number, line["text"].strip(), size, bold, line["top"], line["bottom"], bulleted))
             out.append(lines)
             page.close()
     return out
 
 
 def furniture(pages: list[list[PdfLine]]) -> set[str]:
-    """Keys of lines standing among the first or last two lines of at least half the pages."""
+    """Keys of lines standing among the first or last three lines of at least half the pages."""
     seen = Counter()
     for lines in pages:
-        seen.update({_key(line.text) for line in lines[:2] + lines[-2:]})
+        seen.update({_key(line.text) for line in lines[:3] + lines[-3:]})
     return {key for key, count in seen.items() if count >= max(2, len(pages) / 2)}
 
 
 def is_furniture(line: PdfLine, lines: list[PdfLine], keys: set[str]) -> bool:
-    edge = line in lines[:2] or line in lines[-2:]
+    edge = line in lines[:3] or line in lines[-3:]
     return edge and (_key(line.text) in keys or bool(re.fullmatch(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d+)?",
                                                                        line.text, re.IGNORECASE)))
 
