@@ -70,7 +70,11 @@ def _one_line(message: str) -> str:
 )
 @click.option("--wait", is_flag=True, help="If another run is writing OUT, wait for it instead of stopping.")
 @click.option("--quiet", "-q", is_flag=True, help="Say nothing but errors and warnings (no progress, no summary).")
-def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, wait: bool, quiet: bool) -> None:
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Process reports (PDFs too) in this many processes at once; the outputs are the same bytes "
+                   "whatever the number.  [default: the machine's cores]")
+def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, wait: bool, quiet: bool,
+        workers: int | None) -> None:
     """Process report files into tables.
 
     PATHS are report files (.txt web-page text, .html/.htm saved web pages, or .pdf)
@@ -93,7 +97,7 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, w
     progress = _Progress(not quiet)
     try:
         result = run_pipeline(list(paths) or [Path("raw")], out, max_pages, corrections, wait=wait,
-                              progress=progress)
+                              progress=progress, workers=workers)
     except PipelineError as exc:
         raise click.ClickException(_one_line(str(exc))) from None
     except OSError as exc:  # the file system said no where no check foresaw it: one line, not a traceback

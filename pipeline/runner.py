@@ -24,6 +24,7 @@ import json
 import os
 import stat
 import tempfile
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -187,6 +188,75 @@ def process_file(path: Path, max_pages: int | None = None, warnings: list[str] |
     return classify.classify(structure.parse(readers.read(path, max_pages, warnings)))
 
 
+def default_workers() -> int:
+    """The cores this process may run on: ``--workers``' default."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if count is not None:
+        return count() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def process_in_worker(path: str, max_pages: int | None) -> tuple[LabelledReport | None, BaseException | None, list[str]]:
+    """``process_file`` for a worker process: (result, error, warnings), the error a value
+    so that the warnings said before it still reach the run."""
+    import pickle
+
+    warnings: list[str] = []
+    try:
+        return process_file(Path(path), max_pages, warnings), None, warnings
+    except Exception as exc:  # noqa: BLE001 - the run turns it into the file's error line
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # noqa: BLE001 - an exception that cannot cross processes: its words do
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        return None, exc, warnings
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: end when the run that started it is gone (killed), not work on for nobody."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+@contextmanager
+def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None, workers: int):
+    """Start processing, in ``workers`` processes, each file of ``files`` the cache has no
+    result for (each text once); yields {index in files: future of process_in_worker}.
+
+    With one worker, or one file to process, nothing is started: the run processes
+    in its own process. Each worker loads spaCy once, for all the files it gets.
+    """
+    todo, seen = [], set()
+    for index, (path, sha) in enumerate(files):
+        if sha is not None and sha not in seen and not (cache is not None and _entry(cache, sha).is_file()):
+            todo.append(index)
+        seen.add(sha)
+    if workers <= 1 or len(todo) <= 1:
+        yield {}
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a worker starts afresh, with no state of this process (locks, open files).
+    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages) for index in todo}
+        try:
+            yield futures
+        finally:
+            for future in futures.values():
+                future.cancel()
+
+
 def cache_dir_for(out: Path) -> Path:
     return out.parent / f".{out.name}-cache"
 
@@ -216,8 +286,9 @@ def _placed(labelled: LabelledReport, path: Path) -> LabelledReport:
 
 
 def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | None,
-            warn: list[str] | None = None) -> tuple[LabelledReport, bool]:
-    """The processed report, from the cache when this version has seen these bytes."""
+            warn: list[str] | None = None, future=None) -> tuple[LabelledReport, bool]:
+    """The processed report, from the cache when this version has seen these bytes
+    (else from ``future``, a worker's ``process_in_worker``, when given)."""
     entry = _entry(cache, sha) if cache and sha else None
     labelled = _read_entry(entry) if entry is not None and entry.is_file() else None
     if labelled is not None:
@@ -228,7 +299,14 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
         if warn is not None and repaired(source.encoding):
             warn.append(f"{path}: decoded as {source.encoding}")  # as the first reading said
         return labelled, True
-    labelled = process_file(path, max_pages, warn)
+    if future is None:
+        labelled = process_file(path, max_pages, warn)
+    else:
+        labelled, error, said = future.result()
+        if warn is not None:
+            warn += said
+        if error is not None:
+            raise error
     if entry is not None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -369,16 +447,15 @@ def _sources(files: list[tuple[Path, str | None]]) -> dict[str, Source]:
 
 def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
             previous_ids: dict[str, str] | None = None,
-            progress: Callable[[int, int, Path], None] | None = None) -> RunResult:
+            progress: Callable[[int, int, Path], None] | None = None, workers: int = 1) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on.
 
     ``previous_ids`` (file -> report id from the last run) keeps ids stable when two
     files hold one report and files come or go. Given a ``Plan``, the reports it keeps
     are read back from the last run, and a file that cannot be read this time keeps
-    its last results.
+    its last results. Files are processed in ``workers`` processes, and their results
+    taken in input order, so the outputs are the same whatever the number.
     """
-    from .review import assign_keys
-
     work = paths if isinstance(paths, Plan) else plan(paths)
     result = RunResult(errors=list(work.errors), skipped=list(work.skipped))
     seen: dict[str, LabelledReport] = {}
@@ -387,6 +464,15 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
     loaded: list[tuple[Path, LabelledReport]] = []
     warnings: list[str] = []
     total = len(work.files)
+    with worker_results(work.files, cache, max_pages, workers) as futures:
+        _take(work, futures, max_pages, cache, progress, result, by_content, loaded, warnings, total)
+    _keep(work, max_pages, cache, result, by_content, loaded, warnings, seen, previous_ids)
+    return result
+
+
+def _take(work: Plan, futures: dict, max_pages, cache, progress, result: RunResult, by_content: dict,
+          loaded: list, warnings: list[str], total: int) -> None:
+    """Each file's result, in input order: processed (here or by a worker), or from the cache."""
     for done, (path, sha) in enumerate(work.files, start=1):
         if progress is not None:
             progress(done, total, path)
@@ -394,7 +480,7 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
             result.errors.append(f"{path}: same text as {by_content[sha]}; skipped")
             continue
         try:
-            labelled, reused = _cached(path, sha, max_pages, cache, warnings)
+            labelled, reused = _cached(path, sha, max_pages, cache, warnings, futures.get(done - 1))
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             message = str(exc) if isinstance(exc, PipelineError) else \
                 f"{path}: could not be processed ({type(exc).__name__}: {exc}); please report this"
@@ -410,6 +496,13 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
         result.reused += reused
         by_content[labelled.report.source.sha256] = path
         loaded.append((path, labelled))
+
+
+def _keep(work: Plan, max_pages, cache, result: RunResult, by_content: dict, loaded: list, warnings: list[str],
+          seen: dict, previous_ids: dict) -> None:
+    """The reports kept from the last run; then ids, provenance and keys for every report."""
+    from .review import assign_keys
+
     for path, sha in work.kept:
         if sha in by_content:
             continue  # the same text is in this run under another name
@@ -447,7 +540,6 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
         assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
-    return result
 
 
 def _prune(cache: Path, reports: list[LabelledReport]) -> None:
@@ -509,10 +601,12 @@ def output_lock(out: Path, wait: bool = False):
 
 def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections: Path | None = None,
         now: datetime | None = None, wait: bool = False,
-        progress: Callable[[int, int, Path], None] | None = None) -> RunResult:
+        progress: Callable[[int, int, Path], None] | None = None, workers: int | None = None) -> RunResult:
     """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged.
 
-    Reports ``out`` holds from files not among ``paths`` are kept as they were.
+    Reports ``out`` holds from files not among ``paths`` are kept as they were. Files
+    are processed in ``workers`` processes (default: ``default_workers()``); the
+    outputs are the same bytes whatever the number.
     """
     from .atomic import recover
 
@@ -531,7 +625,7 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
                              problems=previous.get("problems", []), warnings=previous.get("warnings", []),
                              skipped=work.skipped, unchanged=True, report_count=previous.get("reports", 0))
         return _run_changed(work, out, max_pages, corrections, now, state, previous.get("ids", {}),
-                            previous.get("unmatched", []), progress)
+                            previous.get("unmatched", []), progress, workers or default_workers())
 
 
 def _check_out(out: Path, paths: list[Path]) -> None:
@@ -636,13 +730,13 @@ def _output_hashes(out: Path) -> dict[str, str]:
 
 
 def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
-                 previous_unmatched, progress=None) -> RunResult:
+                 previous_unmatched, progress=None, workers: int = 1) -> RunResult:
     from . import export, review
 
     cache = cache_dir_for(out)
     # Corrections first: a file that cannot be read stops the run before any work.
     items, problems = review.read_corrections(corrections) if corrections else ([], [])
-    result = process(work, max_pages, cache, previous_ids, progress)
+    result = process(work, max_pages, cache, previous_ids, progress, workers)
     result.report_count = len(result.reports)
     result.problems = problems
     result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
