@@ -558,3 +558,31 @@ def test_in_a_browser(browser, out, inputs, tmp_path):
     assert REFERENCE.is_file(), f"no reference screenshot: run with PEEL_UPDATE_REFERENCE=1 to make {REFERENCE}"
     difference = _differs(shot, REFERENCE.read_bytes())
     assert difference < 0.02, f"the page looks different from {REFERENCE} ({difference:.3f}; see {tmp_path})"
+
+
+def test_pages_follow_partial_runs_and_removed_reports(corpus, tmp_path):
+    """A run over one file keeps the other reports' pages; a report whose file left the
+    folder loses its page; a page deleted by hand is written again by the next run."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(CAMBRIDGESHIRE, raw)
+    other = raw / f"{TEXTS[0]}.txt"
+    shutil.copy(corpus / "texts" / other.name, other)
+    out = tmp_path / "processed"
+    run([raw], out, corrections=None)
+    ids = [r["report_id"] for r in _table(out, "reports.csv")]
+    assert len(ids) == 2 and all((out / review_page.page_name(i)).is_file() for i in ids)
+
+    run([raw / CAMBRIDGESHIRE.name], out, corrections=None)  # only one of the files
+    assert all((out / review_page.page_name(i)).is_file() for i in ids)
+
+    (out / review_page.page_name(ids[0])).unlink()
+    assert not run([raw], out, corrections=None).unchanged
+    assert (out / review_page.page_name(ids[0])).is_file()
+
+    other.unlink()
+    run([raw], out, corrections=None)
+    (kept,) = [r["report_id"] for r in _table(out, "reports.csv")]
+    assert sorted(p.name for p in (out / "review").iterdir()) == sorted(["index.html", f"{kept}.html"])
+    index = Page((out / review_page.INDEX).read_text("utf-8"))
+    assert [a["href"] for t, a in index.tags if t == "a" and a.get("href", "").endswith(".html")] == [f"{kept}.html"]
