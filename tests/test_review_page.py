@@ -238,6 +238,9 @@ def test_index_lists_every_report(out):
     assert pages == sorted(["index.html", *(f"{r}.html" for r in reports)])
     outputs = json.loads((out / ".manifest.json").read_text("utf-8"))["outputs"]
     assert all(f"review/{name}" in outputs for name in pages)
+    # A run over several forces: the index shows the heatmap written beside it.
+    (image,) = [attrs["src"] for tag, attrs in index.tags if tag == "img"]
+    assert (out / "review" / image).resolve() == (out / "grades_heatmap.svg").resolve() and (out / image[3:]).is_file()
 
 
 def test_same_input_same_bytes(out, inputs, tmp_path):
