@@ -293,7 +293,8 @@ def index_page(reports: list[LabelledReport], heatmap: str | None = None) -> str
             f"<header><h1>PEEL reports for review</h1><p>{len(reports)} report{'s' if len(reports) != 1 else ''}: "
             "each page shows the report's text with its sentences coloured by label, and what it states beside it."
             "</p></header>\n<main>\n"
-            '<table id="reports"><caption class="meta">Reports, by id</caption><thead><tr><th scope="col">Report</th>'
+            '<h2 id="reports-heading">Reports, by id</h2>'
+            '<table id="reports" aria-labelledby="reports-heading"><thead><tr><th scope="col">Report</th>'
             '<th scope="col">Force</th><th scope="col">PEEL year</th><th scope="col">Pillar or page</th>'
             '<th scope="col" class="number">Sentences</th>'
             f'<th scope="col" class="number">Below {LOW_CONFIDENCE} confidence</th><th scope="col" class="number">Grades</th>'
