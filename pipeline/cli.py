@@ -85,6 +85,10 @@ def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, w
     the reason, and the others are still written (a file that was processed before
     keeps its last results). Exit status: 0 when every input was processed, 1 when
     any failed, 2 for usage errors.
+
+    With the tables, OUT/review/index.html and a page per report show the results for
+    review in a browser (from file://, no server); a run over more than one force also
+    draws OUT/grades_heatmap.png and .svg.
     """
     from .model import PipelineError
     from .runner import run as run_pipeline
