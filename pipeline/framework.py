@@ -83,6 +83,7 @@ _SUFFIXES = ("ability", "ations", "ation", "ments", "ment", "ness", "able", "ion
              "es", "ly", "ed", "er", "s", "e")
 
 
+@lru_cache(maxsize=65536)  # each word is stemmed many times over: every wording it is compared with
 def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -93,6 +94,7 @@ def _stem(word: str) -> str:
     return word.removesuffix("e")
 
 
+@lru_cache(maxsize=16384)  # the framework's wordings, and each subject, are compared many times
 def stems(text: str) -> frozenset[str]:
     """The content words of ``text``, stemmed ("anti-social" is two words)."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'s", ""))

@@ -494,8 +494,14 @@ def find(text: str, modern: bool = False, force: str | None = None) -> tuple[lis
     return judgments, comparisons
 
 
-def _flatten(text: str) -> tuple[str, list[int]]:
+#: Whitespace that is not a single space: what ``_flatten`` changes.
+_UNFLAT = re.compile(r"[^\S ]|  ")
+
+
+def _flatten(text: str) -> tuple[str, list[int] | range]:
     """``text`` with each run of whitespace one space, and where each of its characters was in ``text``."""
+    if not _UNFLAT.search(text):  # most blocks: already so, each character where it was
+        return text, range(len(text))
     out, origin = [], []
     for match in re.finditer(r"\s+|\S+", text):
         if match.group()[0].isspace():
