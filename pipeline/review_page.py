@@ -74,11 +74,9 @@ class _Text:
     """A report's text as HTML: sentence spans, and spans for what the panel links to."""
 
     def __init__(self, labelled: LabelledReport):
-        self.labelled = labelled
         self.source = labelled.report.source
         self.sentences: list[_Span] = []
         self.marks: list[_Span] = []
-        self.links: dict[str, str] = {}  # a grade's or item's own id -> the id of the span it links to
         for sentence in labelled.sentences:
             page = self.source.page_of(sentence.char_start)
             confidence = round(sentence.confidence, 4)
@@ -107,14 +105,10 @@ class _Text:
             self._mark_starts.insert(index, start)
             self._by_start.insert(index, span)
             self._longest = max(self._longest, end - start)
-            self.links[element_id] = element_id
             return element_id
         # It crosses a span already placed: link to the sentence where it starts.
         index = max(bisect.bisect_right(self._starts, start) - 1, 0)
-        target = self.sentences[index].element_id if self.sentences else None
-        if target:
-            self.links[element_id] = target
-        return target
+        return self.sentences[index].element_id if self.sentences else None
 
     def _around(self, start: int, end: int) -> list[_Span]:
         """The sentences overlapping [start, end) (sentences never overlap one another)."""
