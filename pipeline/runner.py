@@ -130,7 +130,8 @@ def collect_inputs(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]
                 skipped.append(f"{path}: skipped {listing} (only {suffix_list().replace(' or ', ' and ')} files are read)")
             if not found:
                 errors.append(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
-            files.extend(f for f in found if _absolute(f) not in {_absolute(g) for g in files})
+            had = {_absolute(g) for g in files}  # once, not once a file: a folder may hold thousands
+            files.extend(f for f in found if _absolute(f) not in had)
         elif kind is None and _exists(path):
             if _absolute(path) not in {_absolute(g) for g in files}:  # named twice: read once
                 files.append(path)
@@ -199,14 +200,19 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def process_in_worker(path: str, max_pages: int | None) -> tuple[LabelledReport | None, BaseException | None, list[str]]:
+def process_in_worker(path: str, max_pages: int | None, entry: str | None = None,
+                      cache: str | None = None) -> tuple[LabelledReport | None, BaseException | None, list[str]]:
     """``process_file`` for a worker process: (result, error, warnings), the error a value
-    so that the warnings said before it still reach the run."""
+    so that the warnings said before it still reach the run. The result is also written
+    to the cache ``entry`` (in the folder ``cache``), here rather than by the run."""
     import pickle
 
     warnings: list[str] = []
     try:
-        return process_file(Path(path), max_pages, warnings), None, warnings
+        labelled = process_file(Path(path), max_pages, warnings)
+        if entry is not None:
+            _store(Path(entry), Path(cache), labelled, warnings)
+        return labelled, None, warnings
     except Exception as exc:  # noqa: BLE001 - the run turns it into the file's error line
         try:
             pickle.loads(pickle.dumps(exc))
@@ -249,7 +255,9 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
     # spawn: a worker starts afresh, with no state of this process (locks, open files).
     with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-        futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages) for index in todo}
+        futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages,
+                                      *((str(_entry(cache, files[index][1])), str(cache)) if cache else ()))
+                   for index in todo}
         try:
             yield futures
         finally:
@@ -290,7 +298,7 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
     """The processed report, from the cache when this version has seen these bytes
     (else from ``future``, a worker's ``process_in_worker``, when given)."""
     entry = _entry(cache, sha) if cache and sha else None
-    labelled = _read_entry(entry) if entry is not None and entry.is_file() else None
+    labelled = _read_entry(entry) if future is None and entry is not None and entry.is_file() else None
     if labelled is not None:
         source = _placed(labelled, path).report.source
         limit = max_pages or DEFAULT_MAX_PAGES
@@ -301,21 +309,26 @@ def _cached(path: Path, sha: str | None, max_pages: int | None, cache: Path | No
         return labelled, True
     if future is None:
         labelled = process_file(path, max_pages, warn)
-    else:
-        labelled, error, said = future.result()
-        if warn is not None:
-            warn += said
-        if error is not None:
-            raise error
-    if entry is not None:
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(entry, json.dumps(dump(labelled)).encode("ascii"))
-        except OSError as exc:  # the cache only saves time: the run goes on without it
-            message = f"{cache}: cache not written ({exc.strerror}); the next run processes these reports again"
-            if warn is not None and message not in warn:
-                warn.append(message)
+        if entry is not None:
+            _store(entry, cache, labelled, warn)
+        return labelled, False
+    labelled, error, said = future.result()  # the worker has written the cache entry
+    if warn is not None:
+        warn += [line for line in said if line not in warn or "cache not written" not in line]
+    if error is not None:
+        raise error
     return labelled, False
+
+
+def _store(entry: Path, cache: Path, labelled: LabelledReport, warn: list[str] | None) -> None:
+    """Write ``labelled`` to the cache; if it cannot be, say so once in ``warn``."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(entry, json.dumps(dump(labelled)).encode("ascii"))
+    except OSError as exc:  # the cache only saves time: the run goes on without it
+        message = f"{cache}: cache not written ({exc.strerror}); the next run processes these reports again"
+        if warn is not None and message not in warn:
+            warn.append(message)
 
 
 def _previous_result(path: Path, sha: str | None, cache: Path | None, max_pages: int | None) -> LabelledReport | None:
