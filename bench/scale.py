@@ -59,27 +59,41 @@ def generate(sources: list[Path], count: int, seed: int) -> list[tuple[str, str]
     from pipeline.vocabulary import FORCES
 
     texts = [(p.name, p.read_text("utf-8")) for p in sources]
-    out = []
+    out, made = [], set()
     for k in range(count):
-        rng = random.Random(seed * 1_000_003 + k)
-        name, text = texts[k % len(texts)]
-        own = _force_of(name, FORCES)
-        other = rng.choice([f for f in FORCES if f != own])
-        if own is not None:
-            # The full name first ("Kent Police"), then the short one where it stands alone.
-            text = re.sub(rf"\b{re.escape(own[1])}\b", other[1], text)
-            text = re.sub(rf"\b{re.escape(own[0])}\b", other[0], text)
-        lines = text.split("\n")
-        prose = [i for i, line in enumerate(lines)
-                 if len(line.split()) >= PROSE_WORDS and not line.lstrip().startswith(("•", "-", "*"))
-                 and not line.rstrip().endswith(("?", ":"))]  # questions and lead-ins stay where they are
-        shuffled = [lines[i] for i in prose]
-        rng.shuffle(shuffled)
-        for i, line in zip(prose, shuffled):
-            lines[i] = re.sub(r"[A-Za-z]{4,}", lambda m: _mutate(m.group(), rng) if rng.random() < MUTATED
-                              else m.group(), line)
-        out.append((f"{k:05d}-{other[0].lower().replace(' ', '-')}-{name}", "\n".join(lines)))
+        for attempt in range(1000):  # an excerpt with little prose may come out as one made before
+            name, text = _variant(*texts[k % len(texts)], random.Random(f"{seed}-{k}-{attempt}"), FORCES,
+                                  every=attempt >= 10)
+            if text not in made:
+                break
+        else:
+            sys.exit(f"bench: cannot make {count} distinct reports from {len(texts)} texts")
+        made.add(text)
+        out.append((f"{k:05d}-{name}", text))
     return out
+
+
+def _variant(name: str, text: str, rng: random.Random, forces, every: bool) -> tuple[str, str]:
+    """One report made from the excerpt ``text``; ``every``: mutate words beyond the prose."""
+    own = _force_of(name, forces)
+    other = rng.choice([f for f in forces if f != own])
+    if own is not None:
+        # The full name first ("Kent Police"), then the short one where it stands alone.
+        text = re.sub(rf"\b{re.escape(own[1])}\b", other[1], text)
+        text = re.sub(rf"\b{re.escape(own[0])}\b", other[0], text)
+    lines = text.split("\n")
+    prose = [i for i, line in enumerate(lines)
+             if len(line.split()) >= PROSE_WORDS and not line.lstrip().startswith(("•", "-", "*"))
+             and not line.rstrip().endswith(("?", ":"))]  # questions and lead-ins stay where they are
+    shuffled = [lines[i] for i in prose]
+    rng.shuffle(shuffled)
+    for i, line in zip(prose, shuffled):
+        lines[i] = line
+    # Words of any line of five or more (not grade lines), where prose alone gave nothing new.
+    for i in [i for i, line in enumerate(lines) if len(line.split()) >= 5] if every else prose:
+        lines[i] = re.sub(r"[a-z]{4,}" if every else r"[A-Za-z]{4,}",
+                          lambda m: _mutate(m.group(), rng) if rng.random() < MUTATED else m.group(), lines[i])
+    return f"{other[0].lower().replace(' ', '-')}-{name}", "\n".join(lines)
 
 
 def write_reports(folder: Path, count: int, seed: int) -> tuple[int, int]:
