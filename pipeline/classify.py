@@ -237,8 +237,9 @@ class Labeller:
     def __call__(self, doc: Doc) -> Doc:
         found = {cue.label_ for cue in doc.spans.get("peel_rules", [])}
         cats = doc.cats if doc.cats else None
-        doc._.peel_label, doc._.confidence, doc._.method = self.decide(
-            SECTION_LABELS.get(doc._.section), found, cats, doc._.context)
+        ext = doc._  # each ``doc._`` makes an object: once per Doc
+        ext.peel_label, ext.confidence, ext.method = self.decide(
+            SECTION_LABELS.get(ext.section), found, cats, ext.context)
         return doc
 
     def decide(self, implied: str | None, found: set[str], cats: dict | None,
@@ -395,21 +396,23 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
     context_tokens: dict[str, list[str]] = {}
     for unit in units:
         doc = sentence_doc(nlp, unit, context_tokens)
-        doc._.section, doc._.question_number = unit.block.section, unit.block.question_number
-        doc._.context = unit.context
+        ext = doc._
+        ext.section, ext.question_number = unit.block.section, unit.block.question_number
+        ext.context = unit.context
         docs.append(doc)
     sentences: list[Sentence] = []
     with nlp.select_pipes(disable=["peel_sentencizer"]):
         for unit, doc in zip(units, nlp.pipe(docs)):
             block, start, end, last = unit.block, unit.start, unit.end, unit.last
+            ext = doc._
             sentences.append(
                 Sentence(
                     sentence_id=f"s-{len(sentences) + 1:04d}",
                     question_number=block.question_number,
                     section=block.section,
-                    label=doc._.peel_label,
-                    confidence=doc._.confidence,
-                    method=doc._.method,
+                    label=ext.peel_label,
+                    confidence=ext.confidence,
+                    method=ext.method,
                     text=block.text[start:end],
                     char_start=block.char_start + start,
                     char_end=block.char_start + end,
