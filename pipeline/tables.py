@@ -161,7 +161,8 @@ GRADES_TABLE = Table(
         "pillar), `question`, `area` (2021+ areas of policing), or `aspect` (a judgment of part of a question, "
         "never a question's grade)", enum=SCOPES),
      _c("subject", "string", "what is graded, in the report's words: the question, the pillar's name, or the "
-        "phrase a prose judgment grades"),
+        "phrase a prose judgment grades",
+        "an overall grade of a page that names neither its headline question nor its pillar"),
      QUESTION_NUMBER,
      _c("question_key", "string", "the `question_key` of the question it grades in questions.csv (question, "
         "area and aspect rows)", "not a question's grade, or the page does not ask the question"),
