@@ -329,7 +329,8 @@ def _split(nlp: Language, texts: list[str]) -> list[tuple[list[tuple[int, int]],
     """Each text's sentences: their (start, end) offsets, trailing whitespace excluded,
     and their tokens (``Unit.tokens``), from one tokenization of the text."""
     out = []
-    strings = nlp.vocab.strings
+    vocab = nlp.vocab
+    strings = vocab.strings
     with nlp.select_pipes(enable=["peel_sentencizer"]):
         for text, doc in zip(texts, nlp.pipe(texts)):
             # Read the boundaries as arrays: iterating doc.sents (or doc.text) makes every
@@ -337,6 +338,12 @@ def _split(nlp: Language, texts: list[str]) -> list[tuple[list[tuple[int, int]],
             starts, offsets, orths = doc.to_array([SENT_START, IDX, ORTH]).T
             first = [int(i) for i in numpy.flatnonzero(starts == 1)]
             words = [strings[int(orth)] for orth in orths]
+            # A word the vocabulary lacks the tokenizer makes afresh for each Doc it is in
+            # (and does not cache its text): kept, it is made once, for the sentence Docs
+            # and every later text. Its attributes are the same either way.
+            for word in set(words):
+                if word not in vocab:
+                    vocab[word]  # noqa: B018 - adds it
             offsets = [int(offset) for offset in offsets]
             spans, tokens = [], []
             for a, b in zip(first, first[1:] + [len(doc)]):
