@@ -60,8 +60,9 @@ def _measure(kind: str, paths: list[str]) -> None:
     print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mb": peak}))
 
 
-def _run(kind: str, paths: list[Path]) -> dict:
-    """One reading in a fresh process; exits with its status and stderr if it fails."""
+def _run(kind: str, paths: list[Path] | Path) -> dict:
+    """One reading (of one file or several) in a fresh process; exits with its status and stderr if it fails."""
+    paths = [paths] if isinstance(paths, Path) else paths
     out = subprocess.run([sys.executable, __file__, kind, *map(str, paths)], capture_output=True, text=True,
                          check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if out.returncode != 0:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from collections import Counter
 from contextlib import contextmanager
@@ -217,15 +218,30 @@ def _furniture(pages: list[_Page]) -> set[int]:
                 candidates.append(line)
     numbers = [line for line in candidates if _PAGE_NUMBER.match(line.text.strip())]
     offsets = Counter(int(re.search(r"\d+", line.text).group()) - line.page for line in numbers)
-    counting = {offsets.most_common(1)[0][0]} if offsets else set()
+    counting = {offset for offset, count in offsets.most_common(1) if count >= max(2, math.ceil(0.4 * len(pages)))}
     out = {id(line) for line in numbers
            if int(re.search(r"\d+", line.text).group()) - line.page in counting or re.search(r"\D\d", line.text)}
+    if len(pages) == 1:  # one page: its number, if any, is a lone 1 at the top or foot
+        out |= {id(line) for line in numbers if re.search(r"\d+", line.text).group() == "1"
+                and line in (pages[0].lines[0], pages[0].lines[-1])}
+    # "3/6", "Page 3 of 6" beside other words (a browser's footer): the page's number and the count.
+    for line in candidates:
+        match = re.search(r"(?:^|\s)(\d{1,4})\s*(?:/|of)\s*(\d{1,4})$", line.text)
+        if match and int(match.group(1)) == line.page and int(match.group(2)) == len(pages):
+            out.add(id(line))
+    # The same words at the same height on many pages (a heading that happens to open a
+    # page or two is not; running headers keep their place).
+    def place(line: _Line) -> tuple[str, int]:
+        return _key(line), round(line.top / 6)
+
     repeats = Counter()
-    for key, _ in {(_key(line), line.page) for line in candidates}:
+    for key, _ in {(place(line), line.page) for line in candidates}:
         repeats[key] += 1
-    many = max(2, (len(pages) + 2) // 3)
+    many = max(2, math.ceil(0.4 * len(pages)))
     return out | {id(line) for line in candidates
-                  if repeats[_key(line)] >= many and not _PAGE_NUMBER.match(line.text.strip())}
+                  if max(repeats[place(line)], repeats[(_key(line), round(line.top / 6) + 1)],
+                         repeats[(_key(line), round(line.top / 6) - 1)]) >= many
+                  and not _PAGE_NUMBER.match(line.text.strip())}
 
 
 def _is_contents(lines: list[_Line]) -> bool:

@@ -253,7 +253,7 @@ def test_pdf_and_text_of_one_report_in_one_run(tmp_path, generated):
 # --- Other layouts: pdfmaker's styles, and files laid out by WeasyPrint and LibreOffice ------
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"
-ENGINES = ["weasyprint", "libreoffice"]
+ENGINES = ["weasyprint", "browser", "libreoffice"]
 STYLED = [name for name in STYLES if name != "default"]
 
 
