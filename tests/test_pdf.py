@@ -379,3 +379,71 @@ def test_corpus_excerpts_in_other_styles_match_their_text(corpus, tmp_path, styl
         (g.scope, g.grade, norm(g.subject)) for g in text.report.grades]
     assert [(norm(s.text), s.label, s.truncated) for s in pdf.sentences] == [
         (norm(s.text), s.label, s.truncated) for s in text.sentences]
+
+
+JUDGMENTS_2021 = """Cheshire PEEL 2021/22
+
+Overall summary
+
+Our judgments
+
+Our inspection assessed how good Cheshire Constabulary is in five areas of policing. We make graded judgments \
+in all five as follows:
+
+Outstanding
+
+Developing a positive workplace
+
+Good
+
+Preventing crime
+
+Responding to the public
+
+Adequate
+
+Investigating crime
+
+Requires improvement
+
+Protecting vulnerable people
+
+We set out our detailed findings about things the force is doing well and where the force should improve in \
+the rest of this report.
+"""
+
+
+def _judgments_table_pdf(path: Path) -> None:
+    """The 2021/22 layout: the grades head the columns of a ruled table, the areas sit under them."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    body = ParagraphStyle("body", fontName="Vera", fontSize=11, leading=15)
+    heading = ParagraphStyle("heading", fontName="VeraBd", fontSize=14, leading=18, spaceBefore=8, spaceAfter=6)
+    blocks = [block.strip() for block in JUDGMENTS_2021.split("\n\n")]
+    grades = ["Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate"]
+    areas = {"Outstanding": ["Developing a positive workplace"], "Good": ["Preventing crime", "Responding to the public"],
+             "Adequate": ["Investigating crime"], "Requires improvement": ["Protecting vulnerable people"],
+             "Inadequate": []}
+    cell = ParagraphStyle("cell", fontName="Vera", fontSize=9, leading=11)
+    table = Table([[Paragraph(g, ParagraphStyle("head", fontName="VeraBd", fontSize=9, leading=11)) for g in grades],
+                   [[Paragraph(a, cell) for a in areas[g]] for g in grades]], colWidths=[90] * 5)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [Paragraph(blocks[0], ParagraphStyle("title", fontName="VeraBd", fontSize=22, leading=28)),
+             Paragraph(blocks[1], heading), Paragraph(blocks[2], heading), Paragraph(blocks[3], body), Spacer(1, 8),
+             table, Spacer(1, 8), Paragraph(blocks[-1], body)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+
+
+def test_a_judgments_table_gives_the_areas_grades(tmp_path):
+    source = tmp_path / "cheshire-2021.txt"
+    source.write_text(JUDGMENTS_2021, "utf-8")
+    path = tmp_path / "cheshire-2021.pdf"
+    _judgments_table_pdf(path)
+    with pdfplumber.open(path) as pdf:
+        assert pdf.pages[0].find_tables(), "the table should be ruled, as the 2021/22 reports' is"
+    pdf, text = process_file(path).report, process_file(source).report
+    assert [(g.scope, g.subject, g.grade) for g in pdf.grades] == [(g.scope, g.subject, g.grade) for g in text.grades]
+    assert len(pdf.grades) == 5 and pdf.page_type == "report"
+    kinds = {line.text: line.kind for line in pdf.source.lines if line.text}
+    assert kinds["Responding to the public"] == "table_row" and kinds["Good"].startswith("heading")
