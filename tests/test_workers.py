@@ -58,6 +58,20 @@ def test_one_and_two_workers_write_the_same_bytes(reports, tmp_path):
         assert outputs[0][name] == outputs[1][name], f"{name} differs between 1 and 2 workers"
 
 
+def test_the_whole_corpus_gives_the_same_bytes_with_one_worker_as_with_every_core(corpus, corpus_run, tmp_path):
+    # corpus_run (conftest) ran with the default, the machine's cores.
+    parallel = corpus_run
+    if default_workers() < 2:
+        parallel = tmp_path / "two"
+        run([corpus / "texts"], parallel, workers=2)
+    one = tmp_path / "one"
+    run([corpus / "texts"], one, workers=1)
+    skip = {"changes.csv", ".manifest.json"}  # they carry the run's time
+    got, expected = _files(one, skip), _files(parallel, skip)
+    assert got.keys() == expected.keys() and len(got) > 200
+    assert [name for name in got if got[name] != expected[name]] == []
+
+
 def test_a_run_with_workers_killed_part_way_and_run_again_gives_the_same_bytes(reports, tmp_path):
     (reports / "empty.txt").unlink()
     (reports / "zz-copy.txt").unlink()  # each an error line: the run would exit 1
