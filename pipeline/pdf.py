@@ -76,6 +76,7 @@ class _Line:
     bullet: bool = False
     taller: float = 0.0  # how far a larger glyph (a 14pt full stop in 12pt text) reaches above or below it
     marked: bool = False  # it starts with a note's number or mark, set small (a footnote's first line)
+    column: int = 0  # which run of the page's reading order it is in: a column, or a band across them
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _read_page(page, number: int) -> _Page:
             words = [w for w in words if not any(
                 b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
                 for b in boxes)]
-    lines = _rows(words, number)
+    lines = _in_columns(words, number, float(page.width), float(page.height))
     # Bullets drawn as shapes (a small filled dot or square left of a line), not as glyphs.
     dots = [(shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2) for shape in page.curves + page.rects
             if shape.get("fill") and 1.5 < shape["x1"] - shape["x0"] < 9 and 1.5 < shape["bottom"] - shape["top"] < 9]
@@ -139,6 +140,70 @@ def _read_page(page, number: int) -> _Page:
             x0 = max(x0 for x0, x1, middle in dots if line.top <= middle <= line.bottom and x1 < line.x0)
             line.text, line.text_x, line.x0, line.bullet = "• " + line.text, line.x0, x0, True
     return _Page(number, float(page.height), float(page.width), lines, tables, tops)
+
+
+def _gutter(words: list[dict], width: float) -> float | None:
+    """Where two columns of text meet: an upright strip in the page's middle that almost no
+    word crosses, with many lines on either side starting at one edge."""
+    if len(words) < 60:
+        return None
+    cover = [0] * (int(width) + 2)
+    for word in words:
+        for x in range(max(0, math.ceil(word["x0"])), min(len(cover), int(word["x1"]) + 1)):
+            cover[x] += 1
+    # The widest strip no more than a few words cross: wider than the space between words.
+    most = 0.01 * len(words)
+    best, run = (0, 0), 0
+    for at in range(int(0.3 * width), int(0.7 * width)):
+        run = run + 1 if cover[at] <= most else 0
+        best = max(best, (run, at))
+    if best[0] < 10:
+        return None
+    x = best[1] - best[0] // 2
+    right = [w for w in words if w["x0"] > x]
+    left = [w for w in words if w["x1"] < x]
+    if len(left) < 0.2 * len(words) or len(right) < max(15, 0.08 * len(words)):
+        return None  # (a last page's second column may hold a few lines only)
+    # The right column's lines start at one edge (not words scattered beside a margin).
+    starts = Counter(round(w["x0"]) for w in right)
+    rows = len({round(w["bottom"]) for w in right})
+    edge = max(starts[at - 1] + starts[at] + starts[at + 1] for at in starts)
+    return float(x) if edge >= 0.5 * rows else None
+
+
+def _in_columns(words: list[dict], number: int, width: float, height: float) -> list[_Line]:
+    """The page's lines in reading order: one column, or two read one after the other, with
+    lines across both (a heading, a title) taken in their place."""
+    margin = 0.075 * height  # where running headers and footers stand, outside the columns
+    body = [w for w in words if margin < w["top"] and w["bottom"] < height - margin]
+    gutter = _gutter(body, width)
+    if gutter is None:
+        return _rows(words, number)
+    crossing = [w for w in words if w["x0"] < gutter < w["x1"] or not (margin < w["top"] and w["bottom"] < height - margin)]
+
+    def across(word: dict) -> bool:
+        return any(min(word["bottom"], c["bottom"]) - max(word["top"], c["top"])
+                   > 0.5 * min(word["bottom"] - word["top"], c["bottom"] - c["top"]) for c in crossing)
+
+    wide = [w for w in words if across(w)]
+    rest = [w for w in words if not across(w)]
+    full = _rows(wide, number)
+    left = _rows([w for w in rest if w["x1"] <= gutter], number)
+    right = _rows([w for w in rest if w["x0"] >= gutter], number)
+    out, column = [], 0
+    bands = [line.top for line in full] + [float("inf")]
+    above = float("-inf")
+    for k, limit in enumerate(bands):
+        for side in (left, right):
+            part = [line for line in side if above <= line.top < limit]
+            if part:
+                column += 1
+                out += [replace(line, column=column) for line in part]
+        if k < len(full):
+            column += 1
+            out.append(replace(full[k], column=column))
+            above = full[k].top
+    return out
 
 
 def _rows(words: list[dict], number: int) -> list[_Line]:
@@ -539,6 +604,16 @@ def _page_blocks(lines: list[_Line], layout: _Layout) -> list[_Block]:
     return blocks
 
 
+def _segments(lines: list[_Line]) -> list[list[_Line]]:
+    out: list[list[_Line]] = []
+    for line in lines:
+        if out and out[-1][-1].column == line.column:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
 def _runs_on(last: _Block, first: _Block, layout: _Layout) -> bool:
     """A block cut by a page (or column) break: ``first`` continues ``last``."""
     if last.kind not in ("paragraph", "list_item") or first.kind != "paragraph":
@@ -593,7 +668,12 @@ def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, 
         if _is_contents(lines) or _is_figures(lines, layout):
             continue
         lines = _without_footnotes(lines, layout, page.height)
-        blocks = _page_blocks(lines, layout)
+        blocks = []
+        for segment in _segments(lines):  # columns and the bands across them, in reading order
+            more = _page_blocks(segment, layout)
+            if blocks and more and _runs_on(blocks[-1], more[0], layout):
+                blocks[-1].lines += more.pop(0).lines  # a paragraph running on into the next column
+            blocks += more
         for top, rows in sorted(zip(page.table_tops, page.tables), key=lambda t: t[0]):
             at = next((k for k, block in enumerate(blocks) if block.lines[0].top > top), len(blocks))
             table = [_Block(kind, [_Line(page.number, text, top, top, 0, 0, layout.body_size, False, 0, 0)])

@@ -38,15 +38,19 @@ def letters(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
-def pages_of(path: Path) -> list[list[PdfLine]]:
-    """Each page's lines, top to bottom, as pdfplumber's extract_text_lines gives them."""
+def pages_of(path: Path, columns: int = 1) -> list[list[PdfLine]]:
+    """Each page's lines, top to bottom, as pdfplumber's extract_text_lines gives them; with
+    ``columns``, the page cut upright into that many equal strips, read one after another
+    (for a layout whose columns the test knows)."""
     out = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             dots = [shape for shape in page.curves + page.rects if shape.get("fill")
                     and shape["x1"] - shape["x0"] < 9 and shape["bottom"] - shape["top"] < 9]
             lines = []
-            for line in page.extract_text_lines(return_chars=True):
+            strips = [page.crop((k * page.width / columns, 0, (k + 1) * page.width / columns, page.height))
+                      for k in range(columns)] if columns > 1 else [page]
+            for line in (line for strip in strips for line in strip.extract_text_lines(return_chars=True)):
                 chars = [c for c in line["chars"] if c["text"].strip()]
                 if not chars or not line["text"].strip():
                     continue

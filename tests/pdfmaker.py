@@ -48,6 +48,7 @@ class Style:
     flush_bullets: bool = False  # wrapped lines of a list item start under its bullet
     numbered_questions: bool = False  # "1  How effective ...?" as one heading, wrapped under its text
     heading_font: str = BOLD  # FONT: headings set apart by space alone
+    columns: int = 1  # 2: the body set in two columns, paragraphs running on from one to the next
 
 
 STYLES = {
@@ -58,7 +59,10 @@ STYLES = {
     "tight": Style(leading=12.6, heading_size=11, heading_leading=13, paragraph_gap=3),
     # Headings in the body font, set apart only by the space around them.
     "spaced": Style(leading=13, heading_size=11, heading_leading=13, paragraph_gap=6, heading_font=FONT),
+    # The body in two columns: paragraphs run across column and page breaks.
+    "columns": Style(body_size=9.5, leading=12.5, heading_size=11, heading_leading=14, columns=2),
 }
+GUTTER = 18
 
 
 @dataclass
@@ -133,12 +137,19 @@ class _Layout:
         self.y = BODY_TOP
         self.footnote = footnote  # (word after which the marker goes, footnote text)
         self.footnote_done = False
+        self.columns, self.column, self.shift = 1, 0, 0.0  # the body's columns, the one being filled
+        self.width = RIGHT - LEFT
+
+    def set_columns(self, columns: int) -> None:
+        self.columns = columns
+        self.width = (RIGHT - LEFT - GUTTER * (columns - 1)) / columns
 
     def new_page(self, furniture: bool = True) -> None:
         if self.page:
             self.canvas.showPage()
         self.page += 1
         self.y = BODY_TOP
+        self.column, self.shift = 0, 0.0
         if furniture:
             self.canvas.setFont(FONT, 9)
             self.canvas.drawString(LEFT, HEIGHT - 45, self.header)
@@ -146,7 +157,12 @@ class _Layout:
 
     def need(self, height: float) -> None:
         if self.y - height < BODY_BOTTOM:
-            self.new_page()
+            if self.column + 1 < self.columns:  # on into the next column
+                self.column += 1
+                self.shift = self.column * (self.width + GUTTER)
+                self.y = BODY_TOP
+            else:
+                self.new_page()
 
     def draw_lines(self, unit: Unit, lines: list[str], font: str, size: float, leading: float, x: float,
                    bullet: bool = False, label: str = "") -> None:
@@ -156,11 +172,11 @@ class _Layout:
                 unit.pages.append(self.page)
             self.canvas.setFont(font, size)
             if bullet and k == 0:
-                self.canvas.drawString(x - 12, self.y - size, "•")
+                self.canvas.drawString(x + self.shift - 12, self.y - size, "•")
             if label and k == 0:
-                self.canvas.drawString(LEFT, self.y - size, label)  # a question's number, left of its text
+                self.canvas.drawString(LEFT + self.shift, self.y - size, label)  # a question's number, left of its text
             at = x - 12 if bullet and k and self.style.flush_bullets else x
-            self.canvas.drawString(at, self.y - size, line)
+            self.canvas.drawString(at + self.shift, self.y - size, line)
             if self.footnote and not self.footnote_done and unit.kind == "paragraph":
                 self._marker(line, x, size)
             self.y -= leading
@@ -214,6 +230,8 @@ def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | N
     for copy in range(repeat):
         body += [Unit(u.kind, u.text) for u in rest] if copy else rest
     layout.new_page()
+    layout.set_columns(style.columns)
+    width = layout.width
     in_box = False
     box_top = None
     for k, unit in enumerate(body):
@@ -227,21 +245,21 @@ def make_pdf(text: str, path: Path, force: str, *, footnote: tuple[str, str] | N
             if style.numbered_questions and re.match(r"\d+ ", unit.text):
                 label, heading = unit.text.split(" ", 1)
                 x = LEFT + 24
-            lines = _wrap(heading.split(), RIGHT - x, style.heading_font, hsize, False)
+            lines = _wrap(heading.split(), LEFT + width - x, style.heading_font, hsize, False)
             layout.need(len(lines) * hleading + 2 * leading)  # keep a heading with what follows
             layout.draw_lines(unit, lines, style.heading_font, hsize, hleading, x, label=label)
             if unit.text.lower().startswith("area") and "improvement" in unit.text.lower():
                 in_box, box_top = True, (layout.page, layout.y + hleading + 2)
             layout.y -= 4 if style.paragraph_gap > 4 else 1
         elif unit.kind == "bullet":
-            lines = _wrap(unit.text.split(), RIGHT - LEFT - 30, FONT, size, hyphenate)
+            lines = _wrap(unit.text.split(), width - 30, FONT, size, hyphenate)
             layout.draw_lines(unit, lines, FONT, size, leading, LEFT + 24, bullet=True)
             layout.y -= style.paragraph_gap / 2
         else:
             if in_box:
                 _close_box(layout, box_top)
                 in_box = False
-            lines = _wrap(unit.text.split(), RIGHT - LEFT, FONT, size, hyphenate)
+            lines = _wrap(unit.text.split(), width, FONT, size, hyphenate)
             layout.draw_lines(unit, lines, FONT, size, leading, LEFT)
             layout.y -= style.paragraph_gap
     if in_box:
@@ -264,6 +282,6 @@ def _number_questions(parts: list[Unit]) -> list[Unit]:
 def _close_box(layout: _Layout, top: tuple[int, float]) -> None:
     """Draw the box of an "Areas for improvement" list, when it stayed on one page."""
     page, y = top
-    if page == layout.page:
+    if page == layout.page and layout.columns == 1:
         layout.canvas.setLineWidth(0.5)
         layout.canvas.rect(LEFT - 8, layout.y, RIGHT - LEFT + 16, y - layout.y)

@@ -300,7 +300,7 @@ def test_every_layout_gives_the_gold(laid_out, cambridgeshire, cambridgeshire_go
 def test_every_layout_names_the_right_pages(laid_out, layout):
     """Each sentence and grade is on the page whose own text (read bare by pdfplumber) holds its start."""
     path = laid_out[layout]
-    pages = body_text(pages_of(path))
+    pages = body_text(pages_of(path, STYLES[layout].columns if layout in STYLES else 1))
     result = process_file(path)
     source = result.report.source
     spans = [(s.text, s.char_start) for s in result.sentences] + [(g.text, g.char_start) for g in result.report.grades]
