@@ -369,6 +369,11 @@ def inspectorate_signs(text: str) -> set[str]:
     return kinds
 
 
+#: A PEEL question asks of the force ("How well does the force ...?", "How effective is the
+#: constabulary ...?"); other inspectorates' headings ask of no one ("What needs to improve?").
+ASKS_OF_FORCE = re.compile(r"\b(?:force|constabulary|police|policing)\b", re.IGNORECASE)
+
+
 #: Words before a force's name that make it another force than the page's own
 #: ("its alliance with Warwickshire Police").
 OTHER_FORCE_BEFORE = re.compile(r"\b(?:with|alongside|than|from|between|and|to|like)\s+(?:the\s+)?$", re.IGNORECASE)

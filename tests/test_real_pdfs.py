@@ -157,16 +157,13 @@ def test_paragraphs_cut_by_a_page_break_are_joined(pdfs, name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_real_pdfs_are_not_peel_reports(pdfs, name):
-    if name == "ofsted_ilacs_north-northamptonshire_2026-07-07.pdf":
-        pytest.xfail("structure takes this Ofsted report for a titleless PEEL page: it names "
-                     "'Northamptonshire' and speaks of grades and improvement (a structure-stage check, not the PDF reader)")
     with pytest.raises(PipelineError, match="not a PEEL inspection report") as err:
         process_file(pdfs / name)
     assert str(err.value).startswith(f"{pdfs / name}: ") and "\n" not in str(err.value)
 
 
 def test_a_run_over_them_names_each_file_once_and_writes_nothing(pdfs, tmp_path):
-    names = [name for name in NAMES if name != "ofsted_ilacs_north-northamptonshire_2026-07-07.pdf"] + [NOT_A_PDF]
+    names = [*NAMES, NOT_A_PDF]
     result = CliRunner().invoke(main, ["run", *(str(pdfs / name) for name in names), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]

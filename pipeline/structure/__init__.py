@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from ..model import PipelineError, Report, SourceText
 from ..vocabulary import NOT_PEEL_FORCES, force_mentions, slug
-from ..wordings import REPORT_WORDING, REPORT_YEAR, inspectorate_signs
+from ..wordings import ASKS_OF_FORCE, REPORT_WORDING, REPORT_YEAR, inspectorate_signs
 from .grades import read_grades
 from .items import read_items
 from .lines import _join_wrapped, _trim, _words
@@ -81,7 +81,13 @@ def parse(source: SourceText) -> Report:
     # A "Last updated" date alone is not a sign: news pages are dated too.
     # An excerpt that starts part-way down a page has none of a page's layout, but still
     # speaks the inspectorate's language in more ways than one.
-    if not (state.title or state.headline or state.questions or state.line_grades
+    # A grade line counts only where it grades something of PEEL's: a grade standing on
+    # its own, on a page naming no pillar, question or headline, is any inspectorate's
+    # (an Ofsted judgments table: "Outstanding").
+    # So does a question only where it asks of the force ("What needs to improve?" is
+    # every inspectorate's heading).
+    if not (state.title or state.headline or any(g.subject for g, _ in state.line_grades)
+            or any(q.grade or ASKS_OF_FORCE.search(q.question) for q in state.questions)
             or state.report_heading or REPORT_WORDING.search(words)
             or len(inspectorate_signs(words)) >= _TITLELESS_SIGNS):
         raise PipelineError(
