@@ -235,7 +235,12 @@ def test_index_lists_every_report(out):
     assert links == [f"{r}.html" for r in reports]
     assert all((out / "review" / link).is_file() for link in links)
     pages = sorted(p.name for p in (out / "review").iterdir())
-    assert pages == sorted(["index.html", *(f"{r}.html" for r in reports)])
+    assert pages == sorted(["index.html", *review_page.ASSETS, *(f"{r}.html" for r in reports)])
+    # Every page links to the style and script beside it, and to nothing outside the folder.
+    for name in ["index.html", *(f"{r}.html" for r in reports)]:
+        page = Page((out / "review" / name).read_text("utf-8"))
+        linked = [attrs.get("href") or attrs.get("src") for tag, attrs in page.tags if tag in ("link", "script")]
+        assert set(linked) <= {"review.css", "review.js"} and "review.css" in linked
     outputs = json.loads((out / ".manifest.json").read_text("utf-8"))["outputs"]
     assert all(f"review/{name}" in outputs for name in pages)
     # A run over several forces: the index shows the heatmap written beside it.
@@ -586,6 +591,6 @@ def test_pages_follow_partial_runs_and_removed_reports(corpus, tmp_path):
     other.unlink()
     run([raw], out, corrections=None)
     (kept,) = [r["report_id"] for r in _table(out, "reports.csv")]
-    assert sorted(p.name for p in (out / "review").iterdir()) == sorted(["index.html", f"{kept}.html"])
+    assert sorted(p.name for p in (out / "review").iterdir()) == sorted(["index.html", *review_page.ASSETS, f"{kept}.html"])
     index = Page((out / review_page.INDEX).read_text("utf-8"))
     assert [a["href"] for t, a in index.tags if t == "a" and a.get("href", "").endswith(".html")] == [f"{kept}.html"]
