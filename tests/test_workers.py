@@ -29,13 +29,16 @@ def _files(out: Path, skip: set[str] = frozenset()) -> dict[str, bytes]:
 
 @pytest.fixture
 def reports(tmp_path, corpus) -> Path:
-    """The Cambridgeshire report, every third corpus text (79), and bad inputs (empty; the same bytes twice)."""
+    """The Cambridgeshire report, every third corpus text (79), the PDF fixtures laid out by
+    WeasyPrint (read in the workers too), and bad inputs (empty; the same bytes twice)."""
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(CAMBRIDGESHIRE, raw)
     texts = sorted((corpus / "texts").glob("*.txt"))
     for text in texts[::3]:
         shutil.copy(text, raw)
+    for pdf in sorted((ROOT / "tests" / "fixtures" / "pdf" / "weasyprint").glob("*.pdf")):
+        shutil.copy(pdf, raw)
     (raw / "empty.txt").write_bytes(b"")
     shutil.copy(texts[0], raw / "zz-copy.txt")
     return raw
