@@ -93,7 +93,6 @@ class _Page:
 class _Block:
     kind: str  # "heading", "paragraph", "list_item", "table_row"
     lines: list[_Line]
-    level: int = 0  # headings: 1 (largest type) to 4
 
     @property
     def last(self) -> _Line:
