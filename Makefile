@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/rerun.py
 	$(BIN)/python bench/pdf.py
-	$(BIN)/python bench/html.py
+	$(BIN)/python bench/web_pages.py
 	$(BIN)/python bench/scale.py
 
 venv: $(STAMP)

@@ -28,9 +28,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# Run as a script, this folder comes first on sys.path, where bench/html.py would hide the
-# standard library's html module (which pdfminer imports).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 PAGES = 300
 REAL = ROOT.parent / "shared" / "pdfs"
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
