@@ -171,6 +171,10 @@ def test_a_run_over_them_names_each_file_once_and_writes_nothing(pdfs, tmp_path)
         next(line for line in errors if line.startswith(f"error: {pdfs / name}: ")) for name in names)
     assert all("not a PEEL inspection report" in line for line in errors)
     assert not (tmp_path / "out").exists()
+    # The file named .pdf that holds a saved web page is read as the page, and the user told so;
+    # the real PDFs draw no such warning.
+    misnamed = [line for line in result.stderr.splitlines() if "not a PDF but a web page" in line]
+    assert misnamed == [f"warning: {pdfs / NOT_A_PDF}: not a PDF but a web page; read as a web page"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -93,4 +93,10 @@ def read(path: Path, max_pages: int | None = None, warnings: list[str] | None = 
             head = handle.read(_HEAD)
     except OSError as exc:
         raise PipelineError(f"{name}: cannot read ({exc.strerror})") from None
-    return reader_for(path, head).read(path, max_pages, warnings)
+    reader = reader_for(path, head)
+    named = next((r for r in READERS if path.suffix.lower() in r.suffixes), None)
+    if warnings is not None and named is not None and named is not reader and named.sniff is not None:
+        # A name that promises another format ("report.pdf" holding a saved error page):
+        # read as what it is, and say so, since the user expected the other.
+        warnings.append(f"{name}: not a {named.name} but a {reader.name}; read as a {reader.name}")
+    return reader.read(path, max_pages, warnings)
