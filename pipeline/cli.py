@@ -72,7 +72,8 @@ def _one_line(message: str) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="Say nothing but errors and warnings (no progress, no summary).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Process reports (PDFs too) in this many processes at once; the outputs are the same bytes "
-                   "whatever the number.  [default: the machine's cores]")
+                   "whatever the number.  [default: the machine's cores, one for each megabyte or so of "
+                   "input to process]")
 def run(paths: tuple[Path, ...], out: Path, max_pages: int, corrections: Path, wait: bool, quiet: bool,
         workers: int | None) -> None:
     """Process report files into tables.

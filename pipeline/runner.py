@@ -234,18 +234,23 @@ def _worker_start(parent: int) -> None:
 
 
 @contextmanager
-def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None, workers: int):
+def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None,
+                   workers: int | None):
     """Start processing, in ``workers`` processes, each file of ``files`` the cache has no
     result for (each text once); yields {index in files: future of process_in_worker}.
 
     With one worker, or one file to process, nothing is started: the run processes
     in its own process. Each worker loads spaCy once, for all the files it gets.
+    ``workers`` None: the machine's cores, as many as the files keep busy.
     """
     todo, seen = [], set()
     for index, (path, sha) in enumerate(files):
         if sha is not None and sha not in seen and not (cache is not None and _entry(cache, sha).is_file()):
             todo.append(index)
         seen.add(sha)
+    if workers is None:
+        size = sum(_size(files[index][0]) for index in todo)
+        workers = min(default_workers(), max(1, size // WORK_PER_WORKER))
     if workers <= 1 or len(todo) <= 1:
         yield {}
         return
@@ -263,6 +268,19 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
         finally:
             for future in futures.values():
                 future.cancel()
+
+
+#: Bytes of input that keep a worker busy about as long as starting it takes (spaCy and
+#: the model load in a few seconds; text is processed at about half a megabyte a second,
+#: a PDF at a few pages a second): fewer, and another worker costs more than it saves.
+WORK_PER_WORKER = 1_000_000
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def cache_dir_for(out: Path) -> Path:
@@ -460,14 +478,15 @@ def _sources(files: list[tuple[Path, str | None]]) -> dict[str, Source]:
 
 def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
             previous_ids: dict[str, str] | None = None,
-            progress: Callable[[int, int, Path], None] | None = None, workers: int = 1) -> RunResult:
+            progress: Callable[[int, int, Path], None] | None = None, workers: int | None = 1) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on.
 
     ``previous_ids`` (file -> report id from the last run) keeps ids stable when two
     files hold one report and files come or go. Given a ``Plan``, the reports it keeps
     are read back from the last run, and a file that cannot be read this time keeps
-    its last results. Files are processed in ``workers`` processes, and their results
-    taken in input order, so the outputs are the same whatever the number.
+    its last results. Files are processed in ``workers`` processes (None: as many as
+    the machine has and the files keep busy), and their results taken in input order,
+    so the outputs are the same whatever the number.
     """
     work = paths if isinstance(paths, Plan) else plan(paths)
     result = RunResult(errors=list(work.errors), skipped=list(work.skipped))
@@ -618,8 +637,8 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
     """Process ``paths`` into ``out``: only what changed, corrections applied, changes logged.
 
     Reports ``out`` holds from files not among ``paths`` are kept as they were. Files
-    are processed in ``workers`` processes (default: ``default_workers()``); the
-    outputs are the same bytes whatever the number.
+    are processed in ``workers`` processes (default: ``default_workers()``, as many as
+    the files to process keep busy); the outputs are the same bytes whatever the number.
     """
     from .atomic import recover
 
@@ -638,7 +657,7 @@ def run(paths: list[Path], out: Path, max_pages: int | None = None, corrections:
                              problems=previous.get("problems", []), warnings=previous.get("warnings", []),
                              skipped=work.skipped, unchanged=True, report_count=previous.get("reports", 0))
         return _run_changed(work, out, max_pages, corrections, now, state, previous.get("ids", {}),
-                            previous.get("unmatched", []), progress, workers or default_workers())
+                            previous.get("unmatched", []), progress, workers)
 
 
 def _check_out(out: Path, paths: list[Path]) -> None:
@@ -743,7 +762,7 @@ def _output_hashes(out: Path) -> dict[str, str]:
 
 
 def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
-                 previous_unmatched, progress=None, workers: int = 1) -> RunResult:
+                 previous_unmatched, progress=None, workers: int | None = 1) -> RunResult:
     from . import export, review
 
     cache = cache_dir_for(out)
