@@ -14,7 +14,8 @@ The pipeline is ``spacy.blank("en")`` plus four registered components:
 Each sentence is one ``Doc``: its words, then context pseudo-tokens (``context_words``:
 the section, whether it is a list item and what its list's lead-in asks, whether it is
 the first sentence under a question's heading and that question's grade line, the cues
-of the sentence before). The classifier is trained on the same Docs (``make train``),
+of the sentence before, and the scope of any grade the structure stage's judgments
+grammar read in the sentence). The classifier is trained on the same Docs (``make train``),
 so it reads a sentence in its context; the labeller reads the context from
 ``Doc._.context``.
 """
@@ -170,12 +171,17 @@ def report_units(nlp: Language, report: Report) -> list[Unit]:
                                         if any(cue.label_ == name for cue in doc.spans.get("peel_rules", [])))
     units: list[Unit] = []
     previous: str | None = None
+    stated = [(g.char_start, g.char_end, g.scope) for g in report.grades]
     for i, (block, (block_spans, block_tokens)) in enumerate(zip(blocks, split)):
         if i and (blocks[i - 1].question, blocks[i - 1].question_number) != (block.question, block.question_number):
             previous = None
         for k, ((start, end), tokens) in enumerate(zip(block_spans, block_tokens)):
+            a, b = block.char_start + start, block.char_start + end
+            # What the judgments grammar read in the sentence: a grade of this scope
+            # (chosen by the leave-forces-out figure: grade and improvement gain most).
+            states = sorted({f"ctx_states_{scope}" for g_start, g_end, scope in stated if g_start < b and a < g_end})
             unit = Unit(block, start, end, k == len(block_spans) - 1,
-                        context_words(report, i, k, previous, lead_in_rules), tokens)
+                        context_words(report, i, k, previous, lead_in_rules) + tuple(states), tokens)
             previous = unit.words
             units.append(unit)
     return units
