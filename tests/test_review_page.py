@@ -2,22 +2,17 @@
 confidence, every grade and item linked to its source span, text escaped, and the
 corrections.csv lines the page makes accepted by the pipeline on the next run.
 
-A browser test drives the page in headless Chromium (Debian's package) over the
-DevTools protocol on a pipe; it skips when Chromium is not installed.
+A browser test drives the page in headless Chromium (Debian's chromium and
+chromium-driver) with Selenium; it skips when either is not installed.
 """
 from __future__ import annotations
 
-import base64
-import fcntl
 import csv
 import io
 import json
 import os
 import re
-import select
 import shutil
-import subprocess
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -37,6 +32,7 @@ TEXTS = ("west-mercia_2018_efficiency", "greater-manchester_2021-22_cause-of-con
          "bedfordshire_2016_effectiveness_rectracker", "dyfed-powys_2018_effectiveness_part1",
          "bedfordshire_2016_overview_part1", "avon-and-somerset_2023-25_integrated_part1")
 CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REFERENCE = DATA / "review_page.png"
 
 
@@ -327,116 +323,71 @@ def test_correction_lines_are_accepted_and_change_the_next_run(out, tmp_path):
     _check_applied(_rerun_with(tmp_path, lines), sentence, grade)
 
 
-# The browser test: Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe),
-# which needs nothing beyond the standard library.
+# The browser test: Debian's chromium driven through its chromedriver by Selenium (WebDriver),
+# so clicks and keys are the browser's own input events, as a reviewer's would be.
 
-class Browser:
-    def __init__(self, profile: Path):
-        commands, self._to = os.pipe()
-        self._from, replies = os.pipe()
-        # Chromium reads the protocol on fd 3 and writes on fd 4. Above 9 first, so that putting
-        # one on fd 3 cannot overwrite the other; the rest are not inheritable (PEP 446).
-        low = (commands, replies)
-        commands, replies = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in low)
-
-        def pipes():  # in the child, before it runs chromium
-            os.dup2(commands, 3)
-            os.dup2(replies, 4)
-
-        self.process = subprocess.Popen(
-            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
-             f"--user-data-dir={profile}", "--no-first-run", "--hide-scrollbars", "--force-device-scale-factor=1",
-             "--lang=en-GB", "about:blank"],
-            preexec_fn=pipes, close_fds=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        for fd in (commands, replies, *low):
-            os.close(fd)
-        self._buffer, self._id, self.session = b"", 0, None
-
-    def send(self, method: str, timeout: float = 30, **params):
-        self._id += 1
-        message = {"id": self._id, "method": method, "params": params}
-        if self.session:
-            message["sessionId"] = self.session
-        os.write(self._to, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            while b"\0" not in self._buffer:
-                ready, _, _ = select.select([self._from], [], [], max(deadline - time.monotonic(), 0))
-                if not ready:
-                    raise TimeoutError(method)
-                chunk = os.read(self._from, 1 << 20)
-                if not chunk:
-                    raise RuntimeError("chromium closed the pipe")
-                self._buffer += chunk
-            raw, self._buffer = self._buffer.split(b"\0", 1)
-            reply = json.loads(raw)
-            if reply.get("id") == self._id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-
-    def open(self, url: str, width: int, height: int, scale: float = 1, ready: str = "#report-text"):
-        if self.session is None:
-            target = self.send("Target.createTarget", url="about:blank")["targetId"]
-            self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=scale,
-                  mobile=False)
-        self.send("Page.navigate", url=url)
-        self.wait(f"document.readyState === 'complete' && !!document.querySelector('{ready}')")
-
-    def js(self, expression: str):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"])
-        return result["result"].get("value")
-
-    def wait(self, condition: str, timeout: float = 10):
-        deadline = time.monotonic() + timeout
-        while not self.js(f"!!({condition})"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(condition)
-            time.sleep(0.05)
-
-    def click(self, selector: str) -> None:
-        """A real mouse click at the middle of the element (scrolled into view first)."""
-        x, y = self.js(f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
-            e.scrollIntoView({{block: 'center'}}); const r = e.getClientRects()[0];
-            return [r.left + Math.min(r.width / 2, 20), r.top + r.height / 2]; }})()""")
-        for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
-
-    def key(self, key: str, code: int, text: str | None = None) -> None:
-        for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code,
-                      **({"text": text} if text and kind == "keyDown" else {}))
-
-    def type(self, text: str) -> None:
-        self.send("Input.insertText", text=text)
-
-    def screenshot(self) -> bytes:
-        return base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
-
-    def close(self):
-        try:
-            self.send("Browser.close", timeout=5)
-        except Exception:  # noqa: BLE001 - it is going anyway
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        os.close(self._to)
-        os.close(self._from)
+INSTALL = "install chromium and chromium-driver (apt-get install chromium chromium-driver) to run the browser test"
 
 
 @pytest.fixture
-def browser(tmp_path):
-    if not CHROMIUM.is_file():
-        pytest.skip("install chromium (apt-get install chromium) to run the browser test")
-    browser = Browser(tmp_path / "profile")
-    yield browser
-    browser.close()
+def driver(tmp_path):
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip(f"{INSTALL} (and selenium, from the test extra)")
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip(INSTALL)
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--disable-gpu", "--window-size=1200,900", "--hide-scrollbars",
+                     "--force-device-scale-factor=1", "--lang=en-GB", "--no-first-run",
+                     f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:  # Chromium refuses to run as root inside its sandbox
+        options.add_argument("--no-sandbox")
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, condition: str, timeout: float = 10):
+    """Wait until the JavaScript ``condition`` holds, and return its value."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(lambda d: d.execute_script(f"return {condition};"),
+                                                message=condition)
+
+
+def _js(driver, expression: str):
+    return driver.execute_script(f"return {expression};")
+
+
+def _viewport(driver, width: int, height: int, scale: float = 1) -> None:
+    """A viewport of exactly this size in CSS pixels (the window's frame takes none of it)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+
+
+def _open(driver, url: str, width: int = 1200, height: int = 900, scale: float = 1, ready: str = "#report-text"):
+    _viewport(driver, width, height, scale)
+    driver.get(url)
+    _wait(driver, f"document.readyState === 'complete' && !!document.querySelector('{ready}')")
+
+
+def _click(driver, selector: str) -> None:
+    """A real mouse click on the element, which WebDriver scrolls into view first."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+
+
+def _choose(driver, select_id: str, value: str) -> None:
+    """Pick an option of a <select> as a reviewer does (the page sees its change event)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, select_id)).select_by_value(value)
 
 
 def _image(data: bytes):
@@ -457,80 +408,81 @@ def _differs(shot: bytes, reference: bytes) -> float:
     return float(abs(blocks(a) - blocks(b)).mean())
 
 
-def test_in_a_browser(browser, out, inputs, tmp_path):
+def test_in_a_browser(driver, out, inputs, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
     report_id = "cambridgeshire-2015-effectiveness"
     url = (out / review_page.page_name(report_id)).resolve().as_uri()
-    browser.open(url, 1200, 900)
+    _open(driver, url)
     sentences = [s for s in _table(out, "sentences.csv") if s["report_id"] == report_id]
 
     # The keyboard: the first Tab reaches the skip link, which leads to the report text.
-    browser.key("Tab", 9)
-    assert browser.js("document.activeElement.className") == "skip"
-    assert browser.js("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
-    browser.key("Enter", 13, "\r")
-    browser.wait("location.hash === '#report-text'")
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert _js(driver, "document.activeElement.className") == "skip"
+    assert _js(driver, "getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    _wait(driver, "location.hash === '#report-text'")
 
     # Click a grade: its source (here a grade line) is highlighted and scrolled into view.
     grades = [g for g in _table(out, "grades.csv") if g["report_id"] == report_id]
     link = ".grades li:nth-child(2) a.source"
-    target = browser.js(f"document.querySelector('{link}').hash.slice(1)")
-    browser.js("window.scrollTo(0, document.body.scrollHeight)")
-    browser.click(link)
-    browser.wait(f"location.hash === '#{target}'")
+    target = _js(driver, f"document.querySelector('{link}').hash.slice(1)")
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    _click(driver, link)
+    _wait(driver, f"location.hash === '#{target}'")
     element = f"document.getElementById('{target}')"
-    assert browser.js(f"{element}.matches(':target')")
-    assert browser.js(f"getComputedStyle({element}).outlineStyle") != "none"
-    assert browser.js(f"getComputedStyle({element}).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
-    assert browser.js(f"{element}.textContent") == grades[1]["text"]
-    top, bottom, height = browser.js(f"""(() => {{ const r = {element}.getBoundingClientRect();
-        return [r.top, r.bottom, innerHeight]; }})()""")
+    assert _js(driver, f"{element}.matches(':target')")
+    assert _js(driver, f"getComputedStyle({element}).outlineStyle") != "none"
+    assert _js(driver, f"getComputedStyle({element}).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert _js(driver, f"{element}.textContent") == grades[1]["text"]
+    top, bottom, height = _js(driver, f"[{element}.getBoundingClientRect().top, "
+                                      f"{element}.getBoundingClientRect().bottom, innerHeight]")
     assert 0 <= top and bottom <= height, "scrolled into view"
 
     # Click an area for improvement: its sentence is highlighted and chosen for correcting.
     item = _table(out, "areas_for_improvement.csv")
     item = next(i for i in item if i["report_id"] == report_id)
-    browser.js("window.scrollTo(0, 0)")
-    assert not browser.js("document.querySelector('.s.selected')"), "no sentence chosen yet"
-    browser.click(".areas-for-improvement li:nth-child(1) a.source")
-    browser.wait("document.querySelector('.s.selected')")
-    chosen = browser.js("document.querySelector('.s.selected').id")
+    driver.execute_script("window.scrollTo(0, 0)")
+    assert not _js(driver, "document.querySelector('.s.selected')"), "no sentence chosen yet"
+    _click(driver, ".areas-for-improvement li:nth-child(1) a.source")
+    chosen = _wait(driver, "document.querySelector('.s.selected') && document.querySelector('.s.selected').id")
     sentence = next(s for s in sentences if s["sentence_id"] == chosen)
     assert int(sentence["char_start"]) <= int(item["char_start"]) < int(sentence["char_end"])
-    assert browser.js("document.getElementById('sentence-id').textContent").startswith(chosen)
+    assert _js(driver, "document.getElementById('sentence-id').textContent").startswith(chosen)
 
     # Filter by label: only that label's sentences stay shown, and the count says so.
-    browser.js("{ const f = document.getElementById('filter-label'); f.focus(); f.value = 'concern';"
-               " f.dispatchEvent(new Event('change', {bubbles: true})); }")
-    shown = browser.js("[...document.querySelectorAll('#report-text .s:not(.dim)')].map(s => s.id)")
+    shown_ids = "[...document.querySelectorAll('#report-text .s:not(.dim)')].map(s => s.id)"
+    _choose(driver, "filter-label", "concern")
+    shown = _js(driver, shown_ids)
     assert shown == [s["sentence_id"] for s in sentences if s["label"] == "concern"] and shown
-    assert browser.js("document.getElementById('filter-count').textContent").startswith(f"{len(shown)} of {len(sentences)}")
-    browser.click("#filter-low")  # and low confidence
+    assert _js(driver, "document.getElementById('filter-count').textContent").startswith(f"{len(shown)} of {len(sentences)}")
+    _click(driver, "#filter-low")  # and low confidence
     low = [s["sentence_id"] for s in sentences if s["label"] == "concern"
            and float(s["confidence"]) < review_page.LOW_CONFIDENCE]
-    assert browser.js("[...document.querySelectorAll('#report-text .s:not(.dim)')].map(s => s.id)") == low
-    browser.click("#filter-low")
-    browser.js("{ const f = document.getElementById('filter-label'); f.value = '';"
-               " f.dispatchEvent(new Event('change', {bubbles: true})); }")
+    assert _js(driver, shown_ids) == low
+    _click(driver, "#filter-low")
+    _choose(driver, "filter-label", "")
+    assert len(_js(driver, shown_ids)) == len(sentences), "the filters undone"
 
     # Change a label and a grade: the lines the page makes are those the data- attributes give.
     page = _page(out, report_id)
     reviewer, reason = "A. Reviewer", 'a "finding", not a grade'
     lines, sentence, grade = _corrections_for(page, reviewer, reason)
-    browser.click("#reviewer")
-    browser.type(reviewer)
-    browser.click("#reason")
-    browser.type(reason)
+    driver.find_element(By.ID, "reviewer").send_keys(reviewer)
+    driver.find_element(By.ID, "reason").send_keys(reason)
     span_id = next(s["attrs"]["id"] for s in page.sentences if s["attrs"]["data-key"] == sentence["key"])
-    browser.click(f"#{span_id}")
-    assert browser.js("document.querySelector('.s.selected').id") == span_id
-    browser.js(f"document.getElementById('new-label').value = '{sentence['label']}'")
-    browser.click("#correct-sentence")
+    _click(driver, f"#{span_id}")
+    assert _js(driver, "document.querySelector('.s.selected').id") == span_id
+    _choose(driver, "new-label", sentence["label"])
+    _click(driver, "#correct-sentence")
     control = next(a["id"] for t, a in page.tags if t == "select" and a.get("data-key") == grade["key"])
-    browser.js(f"document.getElementById('{control}').value = '{grade['grade']}'")
-    browser.click(f'button[data-select="{control}"]')
-    made = browser.js("document.getElementById('correction-lines').value").split("\n")
+    _choose(driver, control, grade["grade"])
+    _click(driver, f'button[data-select="{control}"]')
+    made = _js(driver, "document.getElementById('correction-lines').value").split("\n")
     assert made == lines
-    download = browser.js("document.getElementById('download').href")
+    download = _js(driver, "document.getElementById('download').href")
     assert download.startswith("data:text/csv")
     from urllib.parse import unquote
     assert unquote(download.split(",", 1)[1]) == ",".join(CORRECTION_COLUMNS) + "\n" + "\n".join(lines) + "\n"
@@ -538,28 +490,29 @@ def test_in_a_browser(browser, out, inputs, tmp_path):
 
     # A text with CRLF line ends: the browser's text of the page is the text the offsets index.
     crlf = next(r for r in _table(out, "reports.csv") if "\r" in _source_text(out, r, inputs))
-    browser.open((out / review_page.page_name(crlf["report_id"])).resolve().as_uri(), 1200, 900)
-    assert browser.js("document.getElementById('report-text').textContent") == _source_text(out, crlf, inputs)
+    _open(driver, (out / review_page.page_name(crlf["report_id"])).resolve().as_uri())
+    assert _js(driver, "document.getElementById('report-text').textContent") == _source_text(out, crlf, inputs)
     rows = [s for s in _table(out, "sentences.csv") if s["report_id"] == crlf["report_id"]]
     text = _source_text(out, crlf, inputs)
-    assert browser.js("[...document.querySelectorAll('#report-text .s')].map(s => s.textContent)") == [
+    assert _js(driver, "[...document.querySelectorAll('#report-text .s')].map(s => s.textContent)") == [
         text[int(r["char_start"]):int(r["char_end"])] for r in rows]
 
-    # 200% zoom: the page reflows into one column, with nothing to scroll sideways.
-    browser.open(url, 1200, 900, scale=2)
-    browser.send("Emulation.setDeviceMetricsOverride", width=600, height=450, deviceScaleFactor=2, mobile=False)
-    assert browser.js("document.documentElement.scrollWidth <= innerWidth + 1")
-    left = browser.js("[document.querySelector('aside').getBoundingClientRect().left,"
-                      " document.getElementById('report-text').getBoundingClientRect().left]")
+    # 200% zoom of the 1200 x 900 window: 600 x 450 CSS pixels, two device pixels each. The page
+    # reflows into one column, with nothing to scroll sideways.
+    _open(driver, url, 600, 450, scale=2)
+    assert _js(driver, "[innerWidth, devicePixelRatio]") == [600, 2]
+    assert _js(driver, "document.documentElement.scrollWidth <= innerWidth + 1")
+    left = _js(driver, "[document.querySelector('aside').getBoundingClientRect().left,"
+                       " document.getElementById('report-text').getBoundingClientRect().left]")
     assert abs(left[0] - left[1]) < 40, "one column"
-    browser.open((out / review_page.INDEX).resolve().as_uri(), 600, 450, scale=2, ready="#reports")
-    assert browser.js("document.documentElement.scrollWidth <= innerWidth + 1"), "the index reflows too"
+    _open(driver, (out / review_page.INDEX).resolve().as_uri(), 600, 450, scale=2, ready="#reports")
+    assert _js(driver, "document.documentElement.scrollWidth <= innerWidth + 1"), "the index reflows too"
 
     # A screenshot of an area for improvement followed to its source, against the reference.
     item_link = next(link["href"] for link in page.links if link["href"] and link["href"][1:].startswith("afi-"))
-    browser.open(url + item_link, 1200, 900)
-    browser.wait("document.querySelector('.s.selected')")
-    shot = browser.screenshot()
+    _open(driver, url + item_link)
+    _wait(driver, "document.querySelector('.s.selected')")
+    shot = driver.get_screenshot_as_png()
     (tmp_path / "review_page.png").write_bytes(shot)
     if os.environ.get("PEEL_UPDATE_REFERENCE"):
         REFERENCE.write_bytes(shot)
