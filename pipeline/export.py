@@ -16,7 +16,8 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -76,6 +77,11 @@ def question_keys(report) -> Callable[..., str | None]:
     return qualified
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _values(labelled: LabelledReport, table: str) -> list[dict]:
     """The rows of one of a report's tables, each with every attribute and what export adds."""
     report = labelled.report
@@ -87,7 +93,8 @@ def _values(labelled: LabelledReport, table: str) -> list[dict]:
     rows = []
     for item in getattr(owner, registry.ROW_TABLES[table]):
         row = {"report_id": report.report_id}
-        row.update({_RENAME.get(k, k): v for k, v in asdict(item).items()})
+        # The row's fields as they are (all plain values): asdict would deep-copy each.
+        row.update({_RENAME.get(name, name): getattr(item, name) for name in _field_names(type(item))})
         row["page"] = report.source.page_of(item.char_start)
         if table == "questions":
             row["question_key"] = f"{report.report_id}/{item.key}"
