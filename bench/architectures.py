@@ -22,37 +22,22 @@ measures speed only.
 """
 from __future__ import annotations
 
-import os
+import argparse
+import contextlib
+import io
+import sys
+import tempfile
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one core, as the figures claim
+from common import ROOT, best, corpus_dir, report_files  # first: one core before numpy loads
 
-import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import io  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pipeline import readers, structure
+from pipeline.classify import build_nlp, classify
+from pipeline.evaluate import combine, leave_forces_out, macro_f1, stated_prf
+from pipeline.model import LABELS, PipelineError
+from pipeline.training import train
 
-from pipeline import ingest, structure  # noqa: E402
-from pipeline.classify import build_nlp, classify  # noqa: E402
-from pipeline.evaluate import combine, leave_forces_out, macro_f1, stated_prf  # noqa: E402
-from pipeline.model import LABELS, PipelineError  # noqa: E402
-from pipeline.training import train  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 3
-
-
-def best(fn) -> float:
-    """Least CPU time of ROUNDS runs of ``fn``, in seconds."""
-    times = []
-    for _ in range(ROUNDS):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def lfo_macro(results, source: str) -> str:
@@ -74,14 +59,14 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5, help="leave-forces-out folds (0: speed only)")
     args = parser.parse_args()
     configs = args.configs or [ROOT / "train" / "config.cfg", *sorted((ROOT / "train" / "candidates").glob("*.cfg"))]
-    corpus = Path(os.environ.get("PEEL_CORPUS", ROOT.parent / "shared" / "corpus"))
+    corpus = corpus_dir()
     if not (corpus / "texts").is_dir():
         sys.exit(f"bench: the corpus is needed to train and to time ({corpus} not found; set PEEL_CORPUS)")
-    files = [ROOT / "raw" / "cambridgeshire-peel-2015-effectiveness.txt", *sorted((corpus / "texts").glob("*.txt"))]
+    files = report_files()
     reports, failed = [], []
     for path in files:
         try:
-            reports.append(structure.parse(ingest.read(path)))
+            reports.append(structure.parse(readers.read(path)))
         except PipelineError as exc:
             failed.append(str(exc))
     if failed:
@@ -89,7 +74,7 @@ def main() -> None:
     texts = [block.text for report in reports for block in report.blocks]
     words = sum(len(t.split()) for t in texts)
     tokenizer_nlp = build_nlp()
-    tokenizer = best(lambda: [tokenizer_nlp.make_doc(t) for t in texts])
+    tokenizer = best(lambda: [tokenizer_nlp.make_doc(t) for t in texts], ROUNDS)
     print(f"texts: {len(reports)} reports, {words:,} words of prose; speed is CPU time, best of {ROUNDS} rounds, "
           f"one core; bare tokenizer {words / tokenizer:,.0f} words/s")
     header = f"{'config':<16}{'words/s':>10}{'x tokenizer':>13}"
@@ -105,7 +90,7 @@ def main() -> None:
             except Exception as exc:  # a candidate that cannot train is a result to see, loudly
                 sys.exit(f"bench: {config}: training failed: {exc}")
             classify(reports[0], "combined", model_dir)  # load the model before timing
-            seconds = best(lambda: [classify(r, "combined", model_dir) for r in reports])
+            seconds = best(lambda: [classify(r, "combined", model_dir) for r in reports], ROUNDS)
             name = "bow (shipped)" if config.resolve() == (ROOT / "train" / "config.cfg").resolve() else config.stem
             line = f"{name:<16}{words / seconds:>10,.0f}{seconds / tokenizer:>12.1f}x"
             if args.folds:

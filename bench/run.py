@@ -10,38 +10,20 @@ the benchmark with its error: the figures are always over every file.
 """
 from __future__ import annotations
 
-import os
+import resource
+import sys
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one core, as the figures claim
+from common import best, report_files  # first: one core before numpy loads
 
-import resource  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pipeline import readers, structure
+from pipeline.classify import build_nlp, classify
+from pipeline.model import PipelineError
 
-from pipeline import readers, structure  # noqa: E402
-from pipeline.classify import build_nlp, classify  # noqa: E402
-from pipeline.model import PipelineError  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 5
 
 
-def best(fn) -> float:
-    """Least CPU time of ROUNDS runs of ``fn``, in seconds."""
-    times = []
-    for _ in range(ROUNDS):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
 def main() -> None:
-    corpus = Path(os.environ.get("PEEL_CORPUS", ROOT.parent / "shared" / "corpus"))
-    files = [ROOT / "raw" / "cambridgeshire-peel-2015-effectiveness.txt"]
-    files += sorted((corpus / "texts").glob("*.txt")) if (corpus / "texts").is_dir() else []
+    files = report_files()
     reports = []
     failed = []
     for path in files:
@@ -60,9 +42,9 @@ def main() -> None:
         for path in files:
             classify(structure.parse(readers.read(path)))
 
-    tokenizer = best(lambda: [nlp.make_doc(t) for t in texts])
-    classified = best(lambda: [classify(r) for r in reports])
-    whole = best(whole_run)
+    tokenizer = best(lambda: [nlp.make_doc(t) for t in texts], ROUNDS)
+    classified = best(lambda: [classify(r) for r in reports], ROUNDS)
+    whole = best(whole_run, ROUNDS)
     print(f"texts: {len(reports)} reports, {words:,} words of prose; CPU time, best of {ROUNDS} rounds, one core")
     print(f"bare tokenizer     {words / tokenizer:>12,.0f} words/s")
     print(f"classification     {words / classified:>12,.0f} words/s")

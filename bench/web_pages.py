@@ -11,46 +11,25 @@ text, stops the benchmark with its error: the figures are always over every page
 """
 from __future__ import annotations
 
-import os
 import sys
+import tempfile
+from pathlib import Path
 
-# This script's folder comes first on sys.path when it runs, and its name would hide the
-# standard library's html module from everything imported after it.
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+from common import ROOT, best, report_files  # first: one core before numpy loads
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one core, as the figures claim
-
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from htmlmaker import page_html  # noqa: E402
+from htmlmaker import page_html  # noqa: E402 - from tests/, put on the path above
 
-from pipeline import readers, structure  # noqa: E402
-from pipeline.classify import classify  # noqa: E402
-from pipeline.model import PipelineError  # noqa: E402
+from pipeline import readers, structure
+from pipeline.classify import classify
+from pipeline.model import PipelineError
 
 ROUNDS = 3
 
 
-def best(fn) -> float:
-    """Least CPU time of ROUNDS runs of ``fn``, in seconds."""
-    times = []
-    for _ in range(ROUNDS):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
 def main() -> None:
-    corpus = Path(os.environ.get("PEEL_CORPUS", ROOT.parent / "shared" / "corpus"))
-    texts = [ROOT / "raw" / "cambridgeshire-peel-2015-effectiveness.txt"]
-    texts += sorted((corpus / "texts").glob("*.txt")) if (corpus / "texts").is_dir() else []
+    texts = report_files()
     with tempfile.TemporaryDirectory(prefix="bench-html-") as folder:
         pages = []
         for text in texts:
@@ -72,9 +51,9 @@ def main() -> None:
         size = sum(p.stat().st_size for p in pages)
         classify(structure.parse(readers.read(pages[0])))  # load the model before timing
 
-        html_read = best(lambda: [readers.read(p) for p in pages])
-        text_read = best(lambda: [readers.read(t) for t in texts])
-        whole = best(lambda: [classify(structure.parse(readers.read(p))) for p in pages])
+        html_read = best(lambda: [readers.read(p) for p in pages], ROUNDS)
+        text_read = best(lambda: [readers.read(t) for t in texts], ROUNDS)
+        whole = best(lambda: [classify(structure.parse(readers.read(p))) for p in pages], ROUNDS)
     n = len(pages)
     print(f"HTML input: {n} pages laid out from report texts ({size / n / 1024:,.0f} KB each on average); "
           f"CPU time, best of {ROUNDS} rounds, one core")

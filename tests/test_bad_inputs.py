@@ -346,6 +346,9 @@ def test_figures_with_nothing_behind_them_are_na():
 # make bench: a benchmark fails loudly when the command it times fails.
 
 def _bench(name: str):
+    # As when run as a script, bench/ is on the path (its scripts share bench/common.py).
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.append(str(ROOT / "bench"))
     spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
