@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..model import PipelineError, SourceText
 from .lines import split_lines
-from .text import check_lines, decode, read_bytes
+from .text import check_lines, decode, read_bytes, repaired
 
 BULLET = "• "
 CELL = " | "
@@ -94,7 +94,7 @@ def read_html(path: Path, max_pages: int | None = None, warnings: list[str] | No
     markup, encoding = _decode(data, name)
     text, kinds = _report_text(markup, name)
     check_lines(text, name)
-    if ";" in encoding and warnings is not None:
+    if repaired(encoding) and warnings is not None:
         warnings.append(f"{name}: decoded as {encoding}")
     lines = [replace(line, kind=kinds.get(line.start)) if line.text.strip() else line for line in split_lines(text)]
     return SourceText(
