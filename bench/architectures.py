@@ -29,12 +29,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, best, corpus_dir, report_files  # first: one core before numpy loads
+from common import ROOT, best, corpus_dir, parsed, report_files  # first: one core before numpy loads
 
-from pipeline import readers, structure
 from pipeline.classify import build_nlp, classify
 from pipeline.evaluate import combine, leave_forces_out, macro_f1, stated_prf
-from pipeline.model import LABELS, PipelineError
+from pipeline.model import LABELS
 from pipeline.training import train
 
 ROUNDS = 3
@@ -63,14 +62,7 @@ def main() -> None:
     if not (corpus / "texts").is_dir():
         sys.exit(f"bench: the corpus is needed to train and to time ({corpus} not found; set PEEL_CORPUS)")
     files = report_files()
-    reports, failed = [], []
-    for path in files:
-        try:
-            reports.append(structure.parse(readers.read(path)))
-        except PipelineError as exc:
-            failed.append(str(exc))
-    if failed:
-        sys.exit("bench: these files cannot be processed, so nothing is timed:\n" + "\n".join(failed))
+    reports = parsed(files)
     texts = [block.text for report in reports for block in report.blocks]
     words = sum(len(t.split()) for t in texts)
     tokenizer_nlp = build_nlp()

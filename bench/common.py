@@ -6,6 +6,7 @@ sys.path), so the thread limits are set before numpy and spaCy load.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +26,23 @@ def report_files() -> list[Path]:
     """The Cambridgeshire report and, when present, every corpus text."""
     texts = corpus_dir() / "texts"
     return [CAMBRIDGESHIRE, *(sorted(texts.glob("*.txt")) if texts.is_dir() else [])]
+
+
+def parsed(files: list[Path]) -> list:
+    """Each file read and structured, or the benchmark stopped with every file that cannot
+    be: a figure is always over every file."""
+    from pipeline import readers, structure
+    from pipeline.model import PipelineError
+
+    reports, failed = [], []
+    for path in files:
+        try:
+            reports.append(structure.parse(readers.read(path)))
+        except PipelineError as exc:
+            failed.append(str(exc))
+    if failed:
+        sys.exit("bench: these files cannot be processed, so nothing is timed:\n" + "\n".join(failed))
+    return reports
 
 
 def best(fn, rounds: int) -> float:

@@ -11,28 +11,18 @@ the benchmark with its error: the figures are always over every file.
 from __future__ import annotations
 
 import resource
-import sys
 
-from common import best, report_files  # first: one core before numpy loads
+from common import best, parsed, report_files  # first: one core before numpy loads
 
 from pipeline import readers, structure
 from pipeline.classify import build_nlp, classify
-from pipeline.model import PipelineError
 
 ROUNDS = 5
 
 
 def main() -> None:
     files = report_files()
-    reports = []
-    failed = []
-    for path in files:
-        try:
-            reports.append(structure.parse(readers.read(path)))
-        except PipelineError as exc:
-            failed.append(str(exc))
-    if failed:
-        sys.exit("bench: these files cannot be processed, so nothing is timed:\n" + "\n".join(failed))
+    reports = parsed(files)
     texts = [block.text for report in reports for block in report.blocks]
     words = sum(len(t.split()) for t in texts)
     nlp = build_nlp()
