@@ -68,20 +68,36 @@ def _run(kind: str, paths: list[Path] | Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _generated(folder: Path) -> Path:
+def _generated(folder: Path, pages: int = PAGES) -> Path:
+    """A report laid out by tests/pdfmaker.py, the Cambridgeshire text repeated to at least ``pages`` pages."""
     sys.path.insert(0, str(ROOT / "tests"))
     import pdfplumber
     from pdfmaker import make_pdf
 
     text = (ROOT / "raw" / "cambridgeshire-peel-2015-effectiveness.txt").read_text("utf-8")
-    path, repeat = folder / "long.pdf", 1
+    path, repeat = folder / f"long-{pages}.pdf", 1
     while True:
         make_pdf(text, path, "Cambridgeshire Constabulary", repeat=repeat)
         with pdfplumber.open(path) as pdf:
             count = len(pdf.pages)
-        if count >= PAGES:
+        if count >= pages:
             return path
-        repeat = max(repeat + 1, round(repeat * PAGES / count))
+        repeat = max(repeat + 1, round(repeat * pages / count))
+
+
+#: The lengths whose peak memory is compared: flat means the longest costs no more than the shortest.
+LENGTHS = (30, 1000)
+
+
+def _memory_by_length(folder: Path) -> None:
+    """Peak memory of reading a short and a long PDF, bare and ours, one fresh process each."""
+    print("PDF peak memory by length (pdfmaker reports; one fresh process each; MB, ru_maxrss)")
+    print(f"{'pages':>6} {'bare':>8} {'ours':>8} {'ours - bare':>12}")
+    for length in LENGTHS:
+        path = _generated(folder, length)
+        bare, ours = _run("bare", path), _run("ours", path)
+        print(f"{ours['pages']:>6} {bare['peak_mb']:>8.0f} {ours['peak_mb']:>8.0f} "
+              f"{ours['peak_mb'] - bare['peak_mb']:>12.0f}")
 
 
 def main() -> None:
@@ -104,8 +120,9 @@ def main() -> None:
                   f"  {best['ours']['seconds'] / best['bare']['seconds']:>8.2f}x"
                   f"  {best['words']['seconds'] / best['ours']['seconds']:>9.0%}"
                   f"  {best['ours']['peak_mb']:>7.0f}")
-    print("bare: pdfplumber extract_text(); words: extract_words with size and font, our reader's input;"
-          " ours: pipeline.pdf.read_pdf")
+        print("bare: pdfplumber extract_text(); words: extract_words with size and font, our reader's input;"
+              " ours: pipeline.pdf.read_pdf")
+        _memory_by_length(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -16,10 +16,10 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -124,11 +124,32 @@ def _null(value):
     return None if value == "" else value
 
 
+def typed(value, column: registry.Column):
+    """One cell's value as every output holds it: None for empty, integers as int,
+    booleans as bool, numbers to four places (as numpy rounds), text as it is."""
+    value = _null(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if column.type == "integer":
+        return int(value)
+    if column.type == "boolean":
+        return bool(value)
+    if column.type == "number":
+        return float(np.round(np.float64(value), 4))
+    return value
+
+
+def records(table: str, rows: list[dict]) -> list[tuple]:
+    """Rows as tuples of the registry's columns, in order, each value ``typed``."""
+    columns = registry.TABLES[table].columns
+    return [tuple(typed(row.get(c.name), c) for c in columns) for row in rows]
+
+
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows as a table of the registry's columns and types: integers stay integers
     where a cell is empty, booleans booleans, confidences to four places."""
     spec = registry.TABLES[table]
-    out = pd.DataFrame([{k: _null(v) for k, v in row.items()} for row in rows], columns=spec.names, dtype=object)
+    out = pd.DataFrame(records(table, rows), columns=spec.names, dtype=object)
     for column in spec.columns:
         values = out[column.name]
         if column.type == "integer":
@@ -136,7 +157,7 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
         elif column.type == "boolean":
             out[column.name] = values.astype("boolean")
         elif column.type == "number":
-            out[column.name] = values.astype(float).round(4)
+            out[column.name] = values.astype(float)
     return out
 
 
@@ -153,19 +174,21 @@ def tables(reports: list[LabelledReport], resolved: bool = False) -> dict[str, p
     return out
 
 
-def document(labelled: LabelledReport) -> dict:
+def document(labelled: LabelledReport, values: dict[str, list[dict]] | None = None) -> dict:
     """One report as a nested document: questions (and areas) hold their items.
 
     Each item appears once: under the question (same number and wording) it follows
     in the text, so a text that repeats its questions does not repeat its items.
+    ``values``: the report's rows (``_values`` of each table), when already made.
     """
     report = labelled.report
+    values = values if values is not None else {t: _values(labelled, t) for t in registry.ROW_TABLES}
 
     def rows(table: str) -> list[dict]:
         # The registry's columns, without the report_id the document is of.
         names = [n for n in registry.TABLES[table].names if n != "report_id"]
         return [{registry.JSON_NAMES.get((table, n), n): _null(row.get(n)) for n in names}
-                for row in _values(labelled, table)]
+                for row in values[table]]
 
     report_doc = report_row(labelled)
     doc = {"report": {name: _null(report_doc.get(name)) for name in REPORT_COLUMNS}, "grades": rows("grades"),
@@ -219,23 +242,29 @@ def _cell(value) -> str:
     return text
 
 
+def csv_lines(rows, guard: bool = True) -> str:
+    """Rows (sequences of cell values) as CSV lines, each ending in a line feed."""
+    return "".join(",".join(_cell(_defuse(v) if guard else v) for v in values) + "\n" for values in rows)
+
+
 def csv_text(frame: pd.DataFrame, guard: bool = True) -> str:
     """``frame`` as CSV text, one row per line.
 
     Written here rather than by ``DataFrame.to_csv``: the csv module leaves a field
     holding a bare carriage return unquoted, which splits the row in every reader.
     """
-    lines = [",".join(_cell(c) for c in frame.columns)]
-    columns = [frame[c].tolist() for c in frame.columns]
-    for values in zip(*columns):
-        lines.append(",".join(_cell(_defuse(v) if guard else v) for v in values))
-    return "\n".join(lines) + "\n"
+    header = ",".join(_cell(c) for c in frame.columns) + "\n"
+    return header + csv_lines(zip(*[frame[c].tolist() for c in frame.columns]), guard)
+
+
+def _encoded(text: str) -> bytes:
+    # backslashreplace: a file name that is not valid UTF-8 still writes, visibly.
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
-    # backslashreplace: a file name that is not valid UTF-8 still writes, visibly.
-    path.write_bytes(("\ufeff" + csv_text(frame)).encode("utf-8", errors="backslashreplace"))
+    path.write_bytes(_encoded("\ufeff" + csv_text(frame)))
 
 
 def previous_documents(out: Path) -> dict[str, dict]:
@@ -277,49 +306,142 @@ def unmatched_csv(corrections: list) -> bytes:
     return ("\ufeff" + csv_text(frame("unmatched_corrections", rows))).encode("utf-8", errors="backslashreplace")
 
 
+@dataclass
+class Parts:
+    """One report's share of every output, made once, where the report was processed
+    (a worker): the outputs are then assembled from these by concatenation."""
+
+    report_id: str
+    records: dict[str, list[tuple]]  # table name -> its rows, typed (``records``); "reports" too
+    csv: dict[str, bytes]  # table name -> those rows as CSV lines, encoded
+    document: bytes  # json/<report_id>.json
+    text: bytes | None  # text/<report_id>.txt: the text the offsets index, where it is not the file's
+    page: bytes  # review/<report_id>.html
+    index_row: str  # its row of review/index.html
+
+
+def parts(labelled: LabelledReport) -> tuple[Parts, dict]:
+    """``labelled``'s share of every output, and its JSON document (to compare with the last run's)."""
+    from . import review_page
+
+    values = {table: _values(labelled, table) for table in registry.ROW_TABLES}
+    rows = {"reports": records("reports", [report_row(labelled)]),
+            **{table: records(table, values[table]) for table in registry.ROW_TABLES}}
+    doc = document(labelled, values)
+    source = labelled.report.source
+    # A PDF's offsets index the text rebuilt from it, a repaired text's the repaired text:
+    # keep that text to check them against.
+    kept = source.page_starts is not None or source.encoding not in ("utf-8", "cp1252")
+    made = Parts(labelled.report.report_id, rows, {table: _encoded(csv_lines(r)) for table, r in rows.items()},
+                 _encoded(json.dumps(doc, ensure_ascii=False, indent=1) + "\n"),
+                 source.text.encode("utf-8") if kept else None,
+                 _encoded(review_page.report_page(labelled)), review_page.index_row(labelled))
+    return made, doc
+
+
+def slim(labelled: LabelledReport) -> LabelledReport:
+    """``labelled`` without its text, lines, blocks, sentences and items: what a run keeps
+    of each report once its parts are made (its metadata and grades, for the grades by
+    force and the heatmap), so that memory does not grow with the reports' text."""
+    report = labelled.report
+    source = replace(report.source, text="", lines=[], page_starts=None)
+    return LabelledReport(replace(report, source=source, questions=[], areas_for_improvement=[],
+                                  causes_of_concern=[], recommendations=[], blocks=[]), [])
+
+
 def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
-          documents: dict[str, dict] | None = None, manifest=None) -> None:
+          manifest=None) -> None:
     """Write all tables and JSON documents for ``reports`` into ``out``, atomically.
 
     ``extra`` names further files (the change log) written with them; ``manifest`` is
     (name, function of the written files' digests) for a file describing the run.
     """
+    from .review import assign_keys
+
+    for labelled in reports:  # a run's reports have their keys; a report processed alone gets them here
+        if not all(row.key for row in [*labelled.sentences, *labelled.report.grades, *labelled.report.questions]):
+            assign_keys(labelled)
+    assemble((parts(r)[0] for r in reports), [slim(r) for r in reports], out, extra, manifest)
+
+
+def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
+             manifest=None, review: bool = False, workbook: Callable[[Path], object] | None = None) -> None:
+    """Write the outputs of the reports whose parts ``made`` yields (in the tables' order)
+    into ``out``, atomically; ``reports``: the same reports, ``slim`` or whole.
+
+    Each report's parts are written as they come and then let go: CSV rows appended,
+    database rows inserted, its JSON document, text and review page written. With
+    ``review``, the review index (and, for more than one force, the grade heatmap) too.
+    ``workbook``: a function that starts writing peel.xlsx elsewhere (another process),
+    given its path and the grades-by-force rows, returning something with ``result()``
+    (``write_workbook``'s); else it is written here.
+    """
+    from . import publish, review_page
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; outputs are for sharing
     (staging / STAGING_MARK).write_bytes(b"")  # so an interrupted run's folder is known as ours
+    database = None
     try:
-        from . import publish
-        from .review import assign_keys
+        from .resolve import grades_by_force
 
-        for labelled in reports:  # a run's reports have their keys; a report processed alone gets them here
-            if not all(row.key for row in [*labelled.sentences, *labelled.report.grades, *labelled.report.questions]):
-                assign_keys(labelled)
-        frames = tables(reports, resolved=True)
-        for name, table in frames.items():
-            write_csv(table, staging / name)
+        standing = records("grades_by_force", grades_by_force(reports))
+        pending = workbook(staging / publish.WORKBOOK, standing) if workbook is not None else None
+        sheets = publish.Workbook(staging / publish.WORKBOOK) if workbook is None else None
+        database = publish.Database(staging / publish.DATABASE)
+        names = ["reports", *registry.ROW_TABLES]
+        csvs = {name: open(staging / f"{name}.csv", "wb") for name in names}
+        for name, handle in csvs.items():
+            # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
+            handle.write(_encoded("\ufeff" + ",".join(registry.TABLES[name].names) + "\n"))
         (staging / "json").mkdir()
-        for labelled in reports:
-            doc = (documents or {}).get(labelled.report.report_id) or document(labelled)
-            text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-            (staging / "json" / f"{labelled.report.report_id}.json").write_text(
-                text, encoding="utf-8", errors="backslashreplace")
-            source = labelled.report.source
-            if source.page_starts is not None or source.encoding not in ("utf-8", "cp1252"):
-                # A PDF's offsets index the text rebuilt from it, a repaired text's the repaired
-                # text: keep that text to check them against.
+        if review:
+            (staging / review_page.FOLDER).mkdir()
+        index_rows = []
+        for part in made:
+            for name in names:
+                csvs[name].write(part.csv[name])
+                database.add(name, part.records[name])
+                if sheets is not None:
+                    sheets.add(name, part.records[name])
+            (staging / "json" / f"{part.report_id}.json").write_bytes(part.document)
+            if part.text is not None:
                 (staging / "text").mkdir(exist_ok=True)
-                (staging / "text" / f"{labelled.report.report_id}.txt").write_text(source.text, encoding="utf-8")
-        for name, data in (extra or {}).items():
+                (staging / "text" / f"{part.report_id}.txt").write_bytes(part.text)
+            if review:
+                (staging / review_page.page_name(part.report_id)).write_bytes(part.page)
+                index_rows.append((part.report_id, part.index_row))
+        for handle in csvs.values():
+            handle.close()
+        (staging / "grades_by_force.csv").write_bytes(
+            _encoded("\ufeff" + ",".join(registry.GRADES_BY_FORCE.names) + "\n" + csv_lines(standing)))
+        database.add("grades_by_force", standing)
+        database.close()
+        database = None
+        if sheets is not None:
+            sheets.add("grades_by_force", standing)
+            sheets.close()
+        files = dict(extra or {})
+        if review:
+            from . import heatmap
+
+            pictures = heatmap.images(reports)
+            files.update(pictures)
+            files.update(review_page.index_files([row for _, row in sorted(index_rows)],
+                                                 heatmap.SVG if pictures else None))
+        for name, data in files.items():
             (staging / name).parent.mkdir(exist_ok=True)  # review/ pages
             (staging / name).write_bytes(data)
-        # The data package describes every CSV file written; the database and workbook hold the tables.
-        publish.write(frames, staging, sorted(p.name for p in staging.glob("*.csv")))
+        # The data package describes every CSV file written.
+        publish.write_descriptions(staging, sorted(p.name for p in staging.glob("*.csv")))
+        if pending is not None:
+            pending.result()
         if manifest is not None:
             name, make = manifest
-            digests = {str(p.relative_to(staging)): hashlib.sha256(p.read_bytes()).hexdigest()
+            digests = {str(p.relative_to(staging)): _file_sha256(p)
                        for p in sorted(staging.rglob("*")) if p.is_file() and p.name != STAGING_MARK}
             (staging / name).write_bytes(make(digests))
         try:
@@ -327,5 +449,33 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
         except OSError as exc:  # busy, immutable, on another file system: say so in one line
             raise PipelineError(f"--out {out}: cannot be replaced ({exc.strerror}); the previous outputs are kept") from None
     except BaseException:
+        if database is not None:
+            database.abandon()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_workbook(path: str, spooled: list[str], standing: list[tuple]) -> None:
+    """peel.xlsx at ``path`` from the reports' parts in the files ``spooled`` (pickled
+    ``Parts``, in the tables' order) and the grades-by-force rows ``standing``: the
+    workbook ``assemble`` writes, written in a process of its own."""
+    import pickle
+
+    from . import publish
+
+    sheets = publish.Workbook(Path(path))
+    for name in spooled:
+        with open(name, "rb") as stream:
+            part = pickle.load(stream)
+        for table in ("reports", *registry.ROW_TABLES):
+            sheets.add(table, part.records[table])
+    sheets.add("grades_by_force", standing)
+    sheets.close()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -182,31 +182,39 @@ def _value(value, column: registry.Column):
     return str(value)
 
 
-def _records(table: registry.Table, frame: pd.DataFrame) -> list[list]:
-    columns = [frame[c.name].tolist() for c in table.columns]
-    return [[_value(v, c) for v, c in zip(values, table.columns)] for values in zip(*columns)]
+class Database:
+    """peel.sqlite written as rows come, report by report: every table made first, rows
+    added in the tables' order, the full-text indexes filled and the file compacted on
+    ``close`` (so its bytes do not depend on the order the tables' rows came in)."""
 
-
-def write_database(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """The tables as one SQLite database at ``path`` (a new file): rows in the tables' order."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")  # written once, in a staging folder
-        connection.execute("BEGIN")
+    def __init__(self, path: Path):
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode = OFF")  # written once, in a staging folder
+        self.connection.execute("BEGIN")
+        self.inserts = {}
         for table in registry.data_tables():
-            frame = frames[table.file]
             for statement in create_statements(table):
-                connection.execute(statement)
+                self.connection.execute(statement)
             marks = ", ".join("?" for _ in table.columns)
-            connection.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", _records(table, frame))
+            self.inserts[table.name] = (f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.columns)
+
+    def add(self, table: str, rows) -> None:
+        """Rows of ``table``: sequences of its columns' values (``export.records``)."""
+        sql, columns = self.inserts[table]
+        self.connection.executemany(sql, ([_value(v, c) for v, c in zip(values, columns)] for values in rows))
+
+    def close(self) -> None:
+        for table in registry.data_tables():
             if table.search:
                 names = ", ".join(map(_q, table.search))
-                connection.execute(f"INSERT INTO {_q(table.name + '_fts')} (rowid, {names}) "
-                                   f"SELECT rowid, {names} FROM {_q(table.name)} ORDER BY rowid")
-        connection.execute("COMMIT")
-        connection.execute("VACUUM")  # the same layout whatever the order pages were filled in
-    finally:
-        connection.close()
+                self.connection.execute(f"INSERT INTO {_q(table.name + '_fts')} (rowid, {names}) "
+                                        f"SELECT rowid, {names} FROM {_q(table.name)} ORDER BY rowid")
+        self.connection.execute("COMMIT")
+        self.connection.execute("VACUUM")  # the same layout whatever the order pages were filled in
+        self.connection.close()
+
+    def abandon(self) -> None:
+        self.connection.close()
 
 
 def datasette_metadata() -> dict:
@@ -229,47 +237,59 @@ def datasette_metadata() -> dict:
 _CREATED = datetime(2000, 1, 1)
 
 
-def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table: header frozen, filters on, text as text (no formula can run)."""
-    import xlsxwriter
+class Workbook:
+    """peel.xlsx written as rows come, one sheet per table: header frozen, filters on,
+    text as text (no formula can run). Each sheet's rows go to disk as they are
+    written (XlsxWriter's constant_memory), so memory does not grow with the rows."""
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                               "strings_to_urls": False})
-    workbook.set_properties({"title": TITLE, "author": "peel-pipeline", "comments": LICENCE["title"],
-                             "created": _CREATED})
-    header = workbook.add_format({"bold": True})
-    for table in registry.data_tables():
-        frame = frames[table.file]
-        sheet = workbook.add_worksheet(table.name[:31])
-        for col, column in enumerate(table.columns):
-            sheet.write_string(0, col, column.name, header)
-        for row, values in enumerate(_records(table, frame), start=1):
-            for col, (value, column) in enumerate(zip(values, table.columns)):
-                if value is None:
-                    continue
-                if column.type == "boolean":
-                    sheet.write_boolean(row, col, bool(value))
-                elif column.type in ("integer", "number"):
-                    sheet.write_number(row, col, value)
-                else:
-                    sheet.write_string(row, col, value)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
-    workbook.close()
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                                        "strings_to_formulas": False, "strings_to_urls": False})
+        self.workbook.set_properties({"title": TITLE, "author": "peel-pipeline", "comments": LICENCE["title"],
+                                      "created": _CREATED})
+        header = self.workbook.add_format({"bold": True})
+        self.sheets = {}
+        for table in registry.data_tables():
+            sheet = self.workbook.add_worksheet(table.name[:31])
+            for col, column in enumerate(table.columns):
+                sheet.write_string(0, col, column.name, header)
+            sheet.freeze_panes(1, 0)
+            # Each cell by its column's type, so text is never read as a number or formula.
+            writers = [sheet.write_boolean if c.type == "boolean" else
+                       sheet.write_number if c.type in ("integer", "number") else sheet.write_string
+                       for c in table.columns]
+            self.sheets[table.name] = [sheet, table.columns, writers, 0]
+
+    def add(self, table: str, rows) -> None:
+        """Rows of ``table``: sequences of its columns' values (``export.records``)."""
+        entry = self.sheets[table]
+        sheet, columns, writers, row = entry
+        for values in rows:
+            row += 1
+            for col, (value, column, write) in enumerate(zip(values, columns, writers)):
+                if value is not None:
+                    write(row, col, _value(value, column))
+        entry[3] = row
+
+    def close(self) -> None:
+        for sheet, columns, _, rows in self.sheets.values():
+            sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+        self.workbook.close()
 
 
 def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def write(frames: dict[str, pd.DataFrame], folder: Path, csv_names: list[str]) -> None:
-    """Every published file into ``folder``; ``csv_names`` are the CSV files written there."""
+def write_descriptions(folder: Path, csv_names: list[str]) -> None:
+    """The data package, JSON Schema and datasette metadata into ``folder``; ``csv_names``
+    are the CSV files written there."""
     folder = Path(folder)
     (folder / DATAPACKAGE).write_bytes(_json_bytes(datapackage(csv_names)))
     (folder / JSON_SCHEMA).write_bytes(_json_bytes(json_schema()))
     (folder / DATASETTE_METADATA).write_bytes(_json_bytes(datasette_metadata()))
-    write_database(frames, folder / DATABASE)
-    write_workbook(frames, folder / WORKBOOK)
 
 
 # -- Reading back ---------------------------------------------------------------------------

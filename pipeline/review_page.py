@@ -267,29 +267,32 @@ the pipeline again.</p>
             "<script src=\"review.js\"></script>\n</body>\n</html>\n")
 
 
-def index_page(reports: list[LabelledReport], heatmap: str | None = None) -> str:
-    """The list of every report, each linking to its page; ``heatmap`` names an image beside the folder."""
-    rows = []
-    for labelled in sorted(reports, key=lambda r: r.report.report_id):
-        report = labelled.report
-        low = sum(1 for s in labelled.sentences if s.confidence < LOW_CONFIDENCE)
-        items = sum(len(getattr(report, attribute)) for attribute, _, _ in ITEMS)
-        cells = [(_escape(report.force or ""), "Force", ""), (_escape(report.peel_year or ""), "PEEL year", ""),
-                 (_escape(report.pillar or report.page_type), "Pillar or page", ""),
-                 (len(labelled.sentences), "Sentences", "number"),
-                 (low, f"Below {LOW_CONFIDENCE} confidence", "number"), (len(report.grades), "Grades", "number"),
-                 (items, "Items", "number")]
-        # data-column names a cell where the narrow layout shows no header row
-        rows.append(f'<tr><td><a href="{_attr(report.report_id)}.html">{_escape(report.title or report.report_id)}</a>'
-                    f'<br><code>{_escape(report.report_id)}</code></td>'
-                    + "".join(f'<td data-column="{name}"' + (f' class="{kind}"' if kind else "") + f">{value}</td>"
-                              for value, name, kind in cells) + "</tr>")
+def index_row(labelled: LabelledReport) -> str:
+    """A report's row of the index page."""
+    report = labelled.report
+    low = sum(1 for s in labelled.sentences if s.confidence < LOW_CONFIDENCE)
+    items = sum(len(getattr(report, attribute)) for attribute, _, _ in ITEMS)
+    cells = [(_escape(report.force or ""), "Force", ""), (_escape(report.peel_year or ""), "PEEL year", ""),
+             (_escape(report.pillar or report.page_type), "Pillar or page", ""),
+             (len(labelled.sentences), "Sentences", "number"),
+             (low, f"Below {LOW_CONFIDENCE} confidence", "number"), (len(report.grades), "Grades", "number"),
+             (items, "Items", "number")]
+    # data-column names a cell where the narrow layout shows no header row
+    return (f'<tr><td><a href="{_attr(report.report_id)}.html">{_escape(report.title or report.report_id)}</a>'
+            f'<br><code>{_escape(report.report_id)}</code></td>'
+            + "".join(f'<td data-column="{name}"' + (f' class="{kind}"' if kind else "") + f">{value}</td>"
+                      for value, name, kind in cells) + "</tr>")
+
+
+def index_page(rows: list[str], heatmap: str | None = None) -> str:
+    """The list of every report (``rows``: their ``index_row``, by report id), each linking
+    to its page; ``heatmap`` names an image beside the folder."""
     picture = (f'<h2>Grades by force</h2><p><img src="../{_attr(heatmap)}" style="max-width: 100%; height: auto" '
                'alt="Heatmap of the grade that stands for each force, PEEL year and pillar or area"></p>'
                if heatmap else "")
     return (_head("Review: PEEL reports")
             + '<body>\n<a class="skip" href="#reports">Skip to the reports</a>\n'
-            f"<header><h1>PEEL reports for review</h1><p>{len(reports)} report{'s' if len(reports) != 1 else ''}: "
+            f"<header><h1>PEEL reports for review</h1><p>{len(rows)} report{'s' if len(rows) != 1 else ''}: "
             "each page shows the report's text with its sentences coloured by label, and what it states beside it."
             "</p></header>\n<main>\n"
             '<h2 id="reports-heading">Reports, by id</h2>'
@@ -301,12 +304,18 @@ def index_page(reports: list[LabelledReport], heatmap: str | None = None) -> str
             f"{picture}</main>\n</body>\n</html>\n")
 
 
-def pages(reports: list[LabelledReport], heatmap: str | None = None) -> dict[str, bytes]:
-    """Every review page of a run, by its name in the output folder."""
+def index_files(rows: list[str], heatmap: str | None = None) -> dict[str, bytes]:
+    """The index page and the style and script every page shares, by name in the output folder."""
     # The style and script are files beside the pages (a relative link works from file://),
     # not inlined: 11 KB a page would be 110 MB over 10,000 reports.
-    out = {INDEX: index_page(reports, heatmap).encode("utf-8"),
-           **{f"{FOLDER}/{name}": _asset(name).encode("utf-8") for name in ASSETS}}
+    return {INDEX: index_page(rows, heatmap).encode("utf-8"),
+            **{f"{FOLDER}/{name}": _asset(name).encode("utf-8") for name in ASSETS}}
+
+
+def pages(reports: list[LabelledReport], heatmap: str | None = None) -> dict[str, bytes]:
+    """Every review page of a run, by its name in the output folder."""
+    ordered = sorted(reports, key=lambda r: r.report.report_id)
+    out = index_files([index_row(r) for r in ordered], heatmap)
     for labelled in reports:
         out[page_name(labelled.report.report_id)] = report_page(labelled).encode("utf-8", errors="backslashreplace")
     return out

@@ -22,12 +22,13 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
@@ -200,11 +201,12 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def process_in_worker(path: str, max_pages: int | None, entry: str | None = None,
-                      cache: str | None = None) -> tuple[LabelledReport | None, BaseException | None, list[str]]:
+def process_in_worker(path: str, max_pages: int | None, entry: str | None = None, cache: str | None = None,
+                      context=None) -> tuple[object, BaseException | None, list[str]]:
     """``process_file`` for a worker process: (result, error, warnings), the error a value
     so that the warnings said before it still reach the run. The result is also written
-    to the cache ``entry`` (in the folder ``cache``), here rather than by the run."""
+    to the cache ``entry`` (in the folder ``cache``), here rather than by the run. Given a
+    ``finish.Context``, the result is the report finished (``finish.Finished``)."""
     import pickle
 
     warnings: list[str] = []
@@ -212,6 +214,10 @@ def process_in_worker(path: str, max_pages: int | None, entry: str | None = None
         labelled = process_file(Path(path), max_pages, warnings)
         if entry is not None:
             _store(Path(entry), Path(cache), labelled, warnings)
+        if context is not None:
+            from .finish import finish
+
+            return finish(labelled, context), None, warnings
         return labelled, None, warnings
     except Exception as exc:  # noqa: BLE001 - the run turns it into the file's error line
         try:
@@ -235,13 +241,14 @@ def _worker_start(parent: int) -> None:
 
 @contextmanager
 def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None,
-                   workers: int | None):
+                   workers: int | None, contexts: Callable[[Path], object] | None = None):
     """Start processing, in ``workers`` processes, each file of ``files`` the cache has no
     result for (each text once); yields {index in files: future of process_in_worker}.
 
     With one worker, or one file to process, nothing is started: the run processes
     in its own process. Each worker loads spaCy once, for all the files it gets.
     ``workers`` None: the machine's cores, as many as the files keep busy.
+    ``contexts``: each file's ``finish.Context``, for workers to finish the reports too.
     """
     todo, seen = [], set()
     for index, (path, sha) in enumerate(files):
@@ -261,7 +268,8 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
     with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages,
-                                      *((str(_entry(cache, files[index][1])), str(cache)) if cache else ()))
+                                      *((str(_entry(cache, files[index][1])), str(cache)) if cache else (None, None)),
+                                      contexts(files[index][0]) if contexts else None)
                    for index in todo}
         try:
             yield futures
@@ -478,7 +486,8 @@ def _sources(files: list[tuple[Path, str | None]]) -> dict[str, Source]:
 
 def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path | None = None,
             previous_ids: dict[str, str] | None = None,
-            progress: Callable[[int, int, Path], None] | None = None, workers: int | None = 1) -> RunResult:
+            progress: Callable[[int, int, Path], None] | None = None, workers: int | None = 1,
+            stream: "Stream | None" = None) -> RunResult:
     """Process every input; a bad input becomes an error line and the others go on.
 
     ``previous_ids`` (file -> report id from the last run) keeps ids stable when two
@@ -487,6 +496,9 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
     its last results. Files are processed in ``workers`` processes (None: as many as
     the machine has and the files keep busy), and their results taken in input order,
     so the outputs are the same whatever the number.
+
+    With a ``Stream``, each report is finished (``pipeline.finish``) as it is had, and
+    the result holds it slim.
     """
     work = paths if isinstance(paths, Plan) else plan(paths)
     result = RunResult(errors=list(work.errors), skipped=list(work.skipped))
@@ -496,14 +508,17 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
     loaded: list[tuple[Path, LabelledReport]] = []
     warnings: list[str] = []
     total = len(work.files)
-    with worker_results(work.files, cache, max_pages, workers) as futures:
-        _take(work, futures, max_pages, cache, progress, result, by_content, loaded, warnings, total)
-    _keep(work, max_pages, cache, result, by_content, loaded, warnings, seen, previous_ids)
+    had = stream.had if stream is not None else (lambda path, labelled: labelled)
+    with worker_results(work.files, cache, max_pages, workers, stream.context if stream else None) as futures:
+        if stream is not None:
+            stream.parallel = bool(futures)
+        _take(work, futures, max_pages, cache, progress, result, by_content, loaded, warnings, total, had)
+    _keep(work, max_pages, cache, result, by_content, loaded, warnings, seen, previous_ids, had)
     return result
 
 
 def _take(work: Plan, futures: dict, max_pages, cache, progress, result: RunResult, by_content: dict,
-          loaded: list, warnings: list[str], total: int) -> None:
+          loaded: list, warnings: list[str], total: int, had) -> None:
     """Each file's result, in input order: processed (here or by a worker), or from the cache."""
     for done, (path, sha) in enumerate(work.files, start=1):
         if progress is not None:
@@ -520,18 +535,19 @@ def _take(work: Plan, futures: dict, max_pages, cache, progress, result: RunResu
             earlier = _previous_result(path, last.get("sha"), cache, max_pages) if isinstance(last, dict) else None
             if earlier is not None and earlier.report.source.sha256 not in by_content:
                 message += "; its results from the last run are kept"
-                loaded.append((path, earlier))
+                loaded.append((path, had(path, earlier)))
                 by_content[earlier.report.source.sha256] = path
                 result.kept += 1
             result.errors.append(message)
             continue
         result.reused += reused
+        labelled = had(path, labelled)
         by_content[labelled.report.source.sha256] = path
         loaded.append((path, labelled))
 
 
 def _keep(work: Plan, max_pages, cache, result: RunResult, by_content: dict, loaded: list, warnings: list[str],
-          seen: dict, previous_ids: dict) -> None:
+          seen: dict, previous_ids: dict, had) -> None:
     """The reports kept from the last run; then ids, provenance and keys for every report."""
     from .review import assign_keys
 
@@ -544,7 +560,7 @@ def _keep(work: Plan, max_pages, cache, result: RunResult, by_content: dict, loa
                                  "back; run again over its file to keep it")
             continue
         by_content[sha] = path
-        loaded.append((path, earlier))
+        loaded.append((path, had(path, earlier)))
         result.kept += 1
     result.warnings += warnings
     # Files keep the id they had, where it still names the same report; then the others
@@ -569,7 +585,8 @@ def _keep(work: Plan, max_pages, cache, result: RunResult, by_content: dict, loa
         row = work.sources.get(_absolute(path))
         held = row is not None and row.sha256 == source.sha256
         source.source_url, source.retrieved_at = (row.url, row.retrieved_at) if held else (None, None)
-        assign_keys(labelled)
+        if labelled.report.source.text:  # a slim report (pipeline.finish) has its keys already
+            assign_keys(labelled)
         result.reports.append(labelled)
     result.reports.sort(key=lambda r: r.report.report_id)
 
@@ -761,6 +778,77 @@ def _output_hashes(out: Path) -> dict[str, str]:
             if p.is_file() and p.name not in (MANIFEST, STAGING_MARK)}
 
 
+class Stream:
+    """A run's reports finished one by one (``pipeline.finish``), each kept slim, with its
+    parts spooled in a folder of the cache (removed with ``close``)."""
+
+    def __init__(self, work: Plan, out: Path, cache: Path, corrections: list, previous_ids: dict):
+        self.work, self.out, self.cache = work, out, cache
+        self.corrections, self.previous_ids = tuple(corrections), previous_ids
+        self.finished: dict[str, object] = {}  # source sha256 -> finish.Finished
+        self.parallel = False  # whether workers processed reports
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            self.spool = tempfile.mkdtemp(prefix=SPOOL, dir=cache)
+        except OSError:  # parts are kept in memory instead
+            self.spool = None
+
+    def context(self, path: Path, previous_id: str | None = "", spool: bool = True):
+        from .finish import Context
+
+        if previous_id == "":
+            previous_id = self.previous_ids.get(self.work.name(path)) or self.previous_ids.get(str(path))
+        row = self.work.sources.get(_absolute(path))
+        # Provenance holds only for the bytes fetched: a file edited since has none.
+        url, retrieved = (row.url, row.retrieved_at) if row is not None else (None, None)
+        return Context(previous_id, url, retrieved, self.corrections, str(self.out),
+                       self.spool if spool else None)
+
+    def had(self, path: Path, labelled) -> LabelledReport:
+        """The report ``labelled`` (or finished by a worker), finished and slim."""
+        from .finish import Finished, finish
+
+        if not isinstance(labelled, Finished):
+            labelled = finish(labelled, self.context(path))
+        self.finished[labelled.slim.report.source.sha256] = labelled
+        return labelled.slim
+
+    def close(self) -> None:
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
+
+
+#: The prefix of the folders in the cache folder that a run spools parts to.
+SPOOL = "spool-"
+
+
+def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list:
+    """Each report's ``Finished``, by id, finishing again those whose final id or
+    provenance differ from what they were finished for."""
+    from .finish import finish
+
+    out = []
+    for slim in result.reports:
+        source = slim.report.source
+        done = stream.finished[source.sha256]
+        wanted = (slim.report.report_id, source.source_url, source.retrieved_at)
+        if done.context != wanted:
+            labelled = _previous_result(source.path, source.sha256, cache, max_pages)
+            if labelled is None:
+                raise PipelineError(f"{source.path}: its result cannot be had again; run again")
+            context = replace(stream.context(source.path), source_url=source.source_url,
+                              retrieved_at=source.retrieved_at)
+            if done.spooled:
+                Path(done.spooled).unlink(missing_ok=True)
+            done = finish(labelled, context, slim.report.report_id)
+            done.slim.report.report_id = slim.report.report_id
+            done.slim.report.source.source_url, done.slim.report.source.retrieved_at = wanted[1:]
+            stream.finished[source.sha256] = done
+            result.reports[result.reports.index(slim)] = done.slim
+        out.append(done)
+    return out
+
+
 def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
                  previous_unmatched, progress=None, workers: int | None = 1) -> RunResult:
     from . import export, review
@@ -768,33 +856,52 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
     cache = cache_dir_for(out)
     # Corrections first: a file that cannot be read stops the run before any work.
     items, problems = review.read_corrections(corrections) if corrections else ([], [])
-    result = process(work, max_pages, cache, previous_ids, progress, workers)
+    stream = Stream(work, out, cache, items, previous_ids)
+    try:
+        return _stream_run(work, out, max_pages, now, state, previous_unmatched, progress, workers,
+                           cache, items, problems, stream)
+    finally:
+        stream.close()
+
+
+def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched, progress, workers,
+                cache: Path, items: list, problems: list, stream: Stream) -> RunResult:
+    from . import export, review
+
+    result = process(work, max_pages, cache, previous_ids=stream.previous_ids, progress=progress,
+                     workers=workers, stream=stream)
     result.report_count = len(result.reports)
     result.problems = problems
-    result.unmatched = [c.name() for c in review.apply_corrections(result.reports, items)]
     if result.kept == len(result.reports):
         # No input of this run could be processed: the outputs stay exactly as they are
         # (a folder that is suddenly empty may be one that is not mounted).
+        result.unmatched = [c.name() for c in items]
         result.report_count, result.reports = len(result.reports), []
         return result
-    documents = {r.report.report_id: export.document(r) for r in result.reports}
-    result.changes = review.diff(export.previous_documents(out), documents)
+    finished = _finished(stream, result, max_pages, cache)
+    matched = {line for done in finished for line in done.matched}
+    unmatched = [c for c in items if c.line not in matched]
+    result.unmatched = [c.name() for c in unmatched]
+    by_id = {done.context[0]: done for done in finished}
+    for report_id in sorted(set(by_id) | set(_previous_ids(out))):
+        if report_id in by_id:
+            result.changes += by_id[report_id].changes
+            continue
+        old = _old_document(out, report_id)
+        if old is not None:
+            result.changes.append(review.Change(report_id, "reports", report_id, "report removed", "",
+                                                old["report"]["title"] or "", ""))
     # A correction that stopped matching (its sentence was edited) is a change to log too.
+    names = {c.name() for c in unmatched}
     result.changes += [
         review.Change(c.report_id, c.table, c.key, "correction unmatched", c.field, c.value, "")
-        for c in items if c.name() in set(result.unmatched) and c.name() not in set(previous_unmatched)
+        for c in items if c.name() in names and c.name() not in set(previous_unmatched)
     ]
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     extra = {
         CHANGES: export.changes_csv(out / CHANGES, result.changes, stamp),
-        UNMATCHED: export.unmatched_csv([c for c in items if c.name() in set(result.unmatched)]),
+        UNMATCHED: export.unmatched_csv(unmatched),
     }
-    # The review pages and, for a run over more than one force, the grade heatmap.
-    from . import heatmap, review_page
-
-    pictures = heatmap.images(result.reports)
-    extra.update(pictures)
-    extra.update(review_page.pages(result.reports, heatmap.SVG if pictures else None))
     files = {work.name(r.report.source.path): {"path": str(r.report.source.path), "sha": r.report.source.sha256,
                                                 "id": r.report.report_id} for r in result.reports}
 
@@ -807,6 +914,36 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
                             "ids": {work.name(r.report.source.path): r.report.report_id for r in result.reports},
                             "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 
-    export.write(result.reports, out, extra, documents, manifest=(MANIFEST, manifest))
+    with _workbook_writer(stream, finished) as workbook:
+        export.assemble((done.load() for done in finished), result.reports, out, extra,
+                        manifest=(MANIFEST, manifest), review=True, workbook=workbook)
     _prune(cache, result.reports)
     return result
+
+
+@contextmanager
+def _workbook_writer(stream: Stream, finished: list):
+    """Where a run used workers, peel.xlsx (the slowest output) is written by a process of
+    its own while the run writes the rest (``export.assemble``'s ``workbook``); else None."""
+    if not stream.parallel or any(done.spooled is None for done in finished):
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .export import write_workbook
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        yield lambda path, standing: pool.submit(write_workbook, str(path), [d.spooled for d in finished], standing)
+
+
+def _previous_ids(out: Path) -> list[str]:
+    """The ids of the reports the output folder holds (its json/ documents)."""
+    return [p.stem for p in sorted((Path(out) / "json").glob("*.json"))]
+
+
+def _old_document(out: Path, report_id: str) -> dict | None:
+    from .finish import _previous_document
+
+    return _previous_document(str(out), report_id)

@@ -35,11 +35,26 @@ def runs(tmp_path_factory):
     return text, outs
 
 
-def _strings(book: zipfile.ZipFile) -> list[str]:
-    """The workbook's shared strings, as a reader decodes them (_xHHHH_ escapes undone)."""
+def _decoded(text: str) -> str:
+    """A cell's text as a reader decodes it (_xHHHH_ escapes undone)."""
+    return re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m[1], 16)), text)
+
+
+def _text(cell, shared: list[str]) -> str | None:
+    """A text cell's text, whether held in the shared strings (t="s") or in the cell (t="inlineStr")."""
+    if cell.get("t") == "s":
+        return shared[int(cell.find("m:v", NS).text)]
+    if cell.get("t") == "inlineStr":
+        return _decoded("".join(t.text or "" for t in cell.iter(f"{{{NS['m']}}}t")))
+    return None
+
+
+def _shared(book: zipfile.ZipFile) -> list[str]:
+    """The workbook's shared strings, if it has any."""
+    if "xl/sharedStrings.xml" not in book.namelist():
+        return []
     root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-    texts = ["".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t")) for si in root.findall("m:si", NS)]
-    return [re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m[1], 16)), t) for t in texts]
+    return [_decoded("".join(t.text or "" for t in si.iter(f"{{{NS['m']}}}t"))) for si in root.findall("m:si", NS)]
 
 
 def test_two_runs_give_identical_bytes(runs):
@@ -65,16 +80,17 @@ def test_one_sheet_per_table_header_frozen_filters_on(runs):
 def test_formula_like_text_is_kept_exactly_as_text(runs):
     text, (one, _) = runs
     with zipfile.ZipFile(one / publish.WORKBOOK) as book:
-        strings = _strings(book)
+        shared = _shared(book)
         sentences = ElementTree.fromstring(book.read(f"xl/worksheets/sheet{SENTENCES_SHEET}.xml"))
         cells = {c.get("r"): c for c in sentences.iter(f"{{{NS['m']}}}c")}
+    strings = {_text(c, shared) for c in cells.values()} - {None}
     for sentence in RISKY:
         assert sentence in text and sentence in strings  # the exact text, no apostrophe
         assert "'" + sentence not in strings
-    # The sentences sheet's text column holds those strings as text cells (t="s"), never numbers.
+    # The sentences sheet's text column holds those strings as text cells, never numbers.
     column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[registry.SENTENCES.names.index("text")]
-    shown = [strings[int(c.find("m:v", NS).text)] for ref, c in cells.items()
-             if re.fullmatch(rf"{column}\d+", ref) and ref != f"{column}1" and c.get("t") == "s"]
+    shown = [_text(c, shared) for ref, c in cells.items()
+             if re.fullmatch(rf"{column}\d+", ref) and ref != f"{column}1" and _text(c, shared) is not None]
     assert set(RISKY) <= set(shown)
     assert len(shown) == sum(1 for ref in cells if re.fullmatch(rf"{column}\d+", ref)) - 1
 

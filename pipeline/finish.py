@@ -1,0 +1,103 @@
+"""A report's last step of a run, done where it was processed (a worker, or the run).
+
+Once a report is processed, everything the outputs need of it is made at once: its
+id, provenance and row keys set, the reviewers' corrections applied, its parts of
+every output made (``export.parts``) and spooled to disk, and its changes since the
+last run found by comparing its JSON document with the last run's. What the run
+keeps of it is a ``Finished``: the report ``slim`` (metadata and grades), the
+changes, which corrections matched, and where its parts are. So memory does not
+grow with the reports, and the work runs on every core.
+
+A worker does this before the run knows every report's id: it assumes the id the
+report will have (its id from the last run, else its own, ``assumed_id``), and the
+run finishes a report again, itself, where the id it gave differs (two files of the
+same report). ``Finished.context`` says what a report was finished for.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import export
+from .model import LabelledReport
+
+
+@dataclass(frozen=True)
+class Context:
+    """What finishing a report depends on besides the report, for the files of one run."""
+
+    previous_id: str | None  # the id the last run gave this file
+    source_url: str | None  # provenance of the bytes fetched (pipeline.fetch), else None
+    retrieved_at: str | None
+    corrections: tuple = ()  # review.Correction, all of the run's: those of the report's id apply
+    previous_out: str | None = None  # the output folder of the last run (its json/ documents)
+    spool: str | None = None  # the folder for parts; None: kept in memory
+
+
+@dataclass
+class Finished:
+    slim: LabelledReport  # the report, slim (export.slim), under the id it was processed with
+    context: tuple  # (report id, source_url, retrieved_at) it was finished for
+    changes: list  # review.Change since the last run
+    matched: list[int]  # lines of the corrections that matched a row of it
+    spooled: str | None = None  # the file holding its parts
+    parts: export.Parts | None = field(default=None, repr=False)  # or the parts themselves
+
+    def load(self) -> export.Parts:
+        if self.parts is not None:
+            return self.parts
+        with open(self.spooled, "rb") as stream:
+            return pickle.load(stream)
+
+
+def assumed_id(labelled: LabelledReport, previous_id: str | None) -> str:
+    """The id a report will have: the one it had, where that still names it, else its own
+    (as ``runner._keep`` decides, for all but reports that share an id)."""
+    own = labelled.report.report_id
+    if previous_id and (previous_id == own or previous_id.startswith(own + "-")):
+        return previous_id
+    return own
+
+
+def finish(labelled: LabelledReport, context: Context, report_id: str | None = None) -> Finished:
+    """Finish ``labelled`` (changed in place) under ``report_id`` (default: ``assumed_id``)."""
+    from .review import apply_corrections, assign_keys, diff
+
+    own = labelled.report.report_id
+    report_id = report_id or assumed_id(labelled, context.previous_id)
+    report, source = labelled.report, labelled.report.source
+    report.report_id = report_id
+    source.source_url, source.retrieved_at = context.source_url, context.retrieved_at
+    assign_keys(labelled)
+    mine = [c for c in context.corrections if c.report_id == report_id]
+    unmatched = {id(c) for c in apply_corrections([labelled], mine)}
+    made, document = export.parts(labelled)
+    old = _previous_document(context.previous_out, report_id)
+    changes = diff({report_id: old} if old is not None else {}, {report_id: document})
+    slim = export.slim(labelled)
+    slim.report.report_id = own  # as the run's id assignment expects; the parts hold report_id
+    finished = Finished(slim, (report_id, source.source_url, source.retrieved_at), changes,
+                        [c.line for c in mine if id(c) not in unmatched])
+    if context.spool is None:
+        finished.parts = made
+    else:
+        handle, name = tempfile.mkstemp(suffix=".pickle", dir=context.spool)
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(made, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        finished.spooled = name
+    return finished
+
+
+def _previous_document(out: str | None, report_id: str) -> dict | None:
+    """The last run's JSON document of ``report_id``, or None (none, or unreadable: the report shows as added)."""
+    if out is None:
+        return None
+    try:
+        doc = json.loads((Path(out) / "json" / f"{report_id}.json").read_text("utf-8"))
+        return doc if doc["report"]["report_id"] == report_id else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
