@@ -404,35 +404,32 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
     """Split every prose block of ``report`` into sentences and label them (with the
     classifier at ``model``: the shipped one, or one trained for an evaluation)."""
     nlp = build_nlp(mode, model)
-    # The words and Docs of one report are let go once it is labelled (only plain values
-    # leave this block), so a worker's memory does not grow with the words it has seen.
-    with nlp.memory_zone():
-        units = report_units(nlp, report)
-        docs = []
-        context_tokens: dict[str, list[str]] = {}
-        for unit in units:
-            doc = sentence_doc(nlp, unit, context_tokens)
+    units = report_units(nlp, report)
+    docs = []
+    context_tokens: dict[str, list[str]] = {}
+    for unit in units:
+        doc = sentence_doc(nlp, unit, context_tokens)
+        ext = doc._
+        ext.section, ext.question_number = unit.block.section, unit.block.question_number
+        ext.context = unit.context
+        docs.append(doc)
+    sentences: list[Sentence] = []
+    with nlp.select_pipes(disable=["peel_sentencizer"]):
+        for unit, doc in zip(units, nlp.pipe(docs)):
+            block, start, end, last = unit.block, unit.start, unit.end, unit.last
             ext = doc._
-            ext.section, ext.question_number = unit.block.section, unit.block.question_number
-            ext.context = unit.context
-            docs.append(doc)
-        sentences: list[Sentence] = []
-        with nlp.select_pipes(disable=["peel_sentencizer"]):
-            for unit, doc in zip(units, nlp.pipe(docs)):
-                block, start, end, last = unit.block, unit.start, unit.end, unit.last
-                ext = doc._
-                sentences.append(
-                    Sentence(
-                        sentence_id=f"s-{len(sentences) + 1:04d}",
-                        question_number=block.question_number,
-                        section=block.section,
-                        label=ext.peel_label,
-                        confidence=ext.confidence,
-                        method=ext.method,
-                        text=block.text[start:end],
-                        char_start=block.char_start + start,
-                        char_end=block.char_start + end,
-                        truncated=block.truncated and last,
-                    )
+            sentences.append(
+                Sentence(
+                    sentence_id=f"s-{len(sentences) + 1:04d}",
+                    question_number=block.question_number,
+                    section=block.section,
+                    label=ext.peel_label,
+                    confidence=ext.confidence,
+                    method=ext.method,
+                    text=block.text[start:end],
+                    char_start=block.char_start + start,
+                    char_end=block.char_start + end,
+                    truncated=block.truncated and last,
                 )
+            )
     return LabelledReport(report, sentences)

@@ -267,18 +267,6 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_bytes(_encoded("\ufeff" + csv_text(frame)))
 
 
-def previous_documents(out: Path) -> dict[str, dict]:
-    """The JSON documents of the outputs already in ``out``, by report id."""
-    documents = {}
-    for path in sorted((Path(out) / "json").glob("*.json")):
-        try:
-            doc = json.loads(path.read_text("utf-8"))
-            documents[doc["report"]["report_id"]] = doc
-        except (OSError, ValueError, KeyError):
-            continue  # an unreadable old document: its report shows as added
-    return documents
-
-
 CHANGE_COLUMNS = registry.CHANGES.names
 
 

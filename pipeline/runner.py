@@ -56,6 +56,8 @@ LIBRARIES = ("spacy", "thinc", "numpy", "pdfplumber", "pdfminer.six", "pandas", 
 
 @dataclass
 class RunResult:
+    # The reports: whole from ``process``; from ``run``, slim (export.slim: no text,
+    # sentences or items; the outputs hold those), so a run's memory does not grow with them.
     reports: list[LabelledReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each, naming the file
     changes: list = field(default_factory=list)  # review.Change
@@ -605,6 +607,8 @@ def _prune(cache: Path, reports: list[LabelledReport]) -> None:
             entry.unlink(missing_ok=True)
         for entry in cache.glob("*.pickle"):  # the format of earlier versions: never read, only removed
             entry.unlink(missing_ok=True)
+        for spool in cache.glob(f"{SPOOL}*"):  # a killed run's parts (this run holds the lock)
+            shutil.rmtree(spool, ignore_errors=True)
     except OSError:
         pass  # a cache that cannot be tidied only takes more room
 
@@ -828,7 +832,7 @@ def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list
     from .finish import finish
 
     out = []
-    for slim in result.reports:
+    for index, slim in enumerate(result.reports):
         source = slim.report.source
         done = stream.finished[source.sha256]
         wanted = (slim.report.report_id, source.source_url, source.retrieved_at)
@@ -844,7 +848,7 @@ def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list
             done.slim.report.report_id = slim.report.report_id
             done.slim.report.source.source_url, done.slim.report.source.retrieved_at = wanted[1:]
             stream.finished[source.sha256] = done
-            result.reports[result.reports.index(slim)] = done.slim
+            result.reports[index] = done.slim
         out.append(done)
     return out
 
@@ -872,16 +876,15 @@ def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched
                      workers=workers, stream=stream)
     result.report_count = len(result.reports)
     result.problems = problems
-    if result.kept == len(result.reports):
-        # No input of this run could be processed: the outputs stay exactly as they are
-        # (a folder that is suddenly empty may be one that is not mounted).
-        result.unmatched = [c.name() for c in items]
-        result.report_count, result.reports = len(result.reports), []
-        return result
     finished = _finished(stream, result, max_pages, cache)
     matched = {line for done in finished for line in done.matched}
     unmatched = [c for c in items if c.line not in matched]
     result.unmatched = [c.name() for c in unmatched]
+    if result.kept == len(result.reports):
+        # No input of this run could be processed: the outputs stay exactly as they are
+        # (a folder that is suddenly empty may be one that is not mounted).
+        result.report_count, result.reports = len(result.reports), []
+        return result
     by_id = {done.context[0]: done for done in finished}
     for report_id in sorted(set(by_id) | set(_previous_ids(out))):
         if report_id in by_id:
