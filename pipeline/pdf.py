@@ -61,7 +61,7 @@ _COMPOUND_HEADS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # every line of every page is kept until the text is composed
 class _Line:
     page: int
     text: str

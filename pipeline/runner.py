@@ -243,14 +243,16 @@ def _worker_start(parent: int) -> None:
 
 @contextmanager
 def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None,
-                   workers: int | None, contexts: Callable[[Path], object] | None = None):
+                   workers: int | None, stream: "Stream | None" = None):
     """Start processing, in ``workers`` processes, each file of ``files`` the cache has no
     result for (each text once); yields {index in files: future of process_in_worker}.
 
     With one worker, or one file to process, nothing is started: the run processes
     in its own process. Each worker loads spaCy once, for all the files it gets.
     ``workers`` None: the machine's cores, as many as the files keep busy.
-    ``contexts``: each file's ``finish.Context``, for workers to finish the reports too.
+    With a ``Stream``, workers finish the reports too (each file's ``Stream.context``),
+    and the pool is the stream's, for the work after (``_finished``, the workbook),
+    closed with it.
     """
     todo, seen = [], set()
     for index, (path, sha) in enumerate(files):
@@ -267,17 +269,23 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn: a worker starts afresh, with no state of this process (locks, open files).
-    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    if stream is not None:
+        stream.pool = pool
+    try:
         futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages,
                                       *((str(_entry(cache, files[index][1])), str(cache)) if cache else (None, None)),
-                                      contexts(files[index][0]) if contexts else None)
+                                      stream.context(files[index][0]) if stream else None)
                    for index in todo}
         try:
             yield futures
         finally:
             for future in futures.values():
                 future.cancel()
+    finally:
+        if stream is None:
+            pool.shutdown()
 
 
 #: Bytes of input that keep a worker busy about as long as starting it takes (spaCy and
@@ -511,9 +519,7 @@ def process(paths: list[Path] | Plan, max_pages: int | None = None, cache: Path 
     warnings: list[str] = []
     total = len(work.files)
     had = stream.had if stream is not None else (lambda path, labelled: labelled)
-    with worker_results(work.files, cache, max_pages, workers, stream.context if stream else None) as futures:
-        if stream is not None:
-            stream.parallel = bool(futures)
+    with worker_results(work.files, cache, max_pages, workers, stream) as futures:
         _take(work, futures, max_pages, cache, progress, result, by_content, loaded, warnings, total, had)
     _keep(work, max_pages, cache, result, by_content, loaded, warnings, seen, previous_ids, had)
     return result
@@ -790,23 +796,22 @@ class Stream:
         self.work, self.out, self.cache = work, out, cache
         self.corrections, self.previous_ids = tuple(corrections), previous_ids
         self.finished: dict[str, object] = {}  # source sha256 -> finish.Finished
-        self.parallel = False  # whether workers processed reports
+        self.pool = None  # the workers' pool, where workers processed reports
         try:
             cache.mkdir(parents=True, exist_ok=True)
             self.spool = tempfile.mkdtemp(prefix=SPOOL, dir=cache)
         except OSError:  # parts are kept in memory instead
             self.spool = None
 
-    def context(self, path: Path, previous_id: str | None = "", spool: bool = True):
+    def context(self, path: Path):
+        """The ``finish.Context`` of the file ``path``: its id and provenance as the run will
+        most likely give them (``_finished`` checks)."""
         from .finish import Context
 
-        if previous_id == "":
-            previous_id = self.previous_ids.get(self.work.name(path)) or self.previous_ids.get(str(path))
-        row = self.work.sources.get(_absolute(path))
-        # Provenance holds only for the bytes fetched: a file edited since has none.
+        previous_id = self.previous_ids.get(self.work.name(path)) or self.previous_ids.get(str(path))
+        row = self.work.sources.get(_absolute(path))  # only where the bytes are still those fetched
         url, retrieved = (row.url, row.retrieved_at) if row is not None else (None, None)
-        return Context(previous_id, url, retrieved, self.corrections, str(self.out),
-                       self.spool if spool else None)
+        return Context(previous_id, url, retrieved, self.corrections, str(self.out), self.spool)
 
     def had(self, path: Path, labelled) -> LabelledReport:
         """The report ``labelled`` (or finished by a worker), finished and slim."""
@@ -817,7 +822,9 @@ class Stream:
         self.finished[labelled.slim.report.source.sha256] = labelled
         return labelled.slim
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=failed)
         if self.spool is not None:
             shutil.rmtree(self.spool, ignore_errors=True)
 
@@ -826,28 +833,41 @@ class Stream:
 SPOOL = "spool-"
 
 
-def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list:
-    """Each report's ``Finished``, by id, finishing again those whose final id or
-    provenance differ from what they were finished for."""
+def refinish(path: str, sha: str, cache: str | None, max_pages: int | None, context, report_id: str):
+    """A report finished again under ``report_id`` (in a worker, or the run): from the
+    cache, or processed again; ``_finished``'s work for one report."""
     from .finish import finish
 
-    out = []
+    labelled = _previous_result(Path(path), sha, Path(cache) if cache else None, max_pages)
+    if labelled is None:
+        raise PipelineError(f"{path}: its result cannot be had again; run again")
+    done = finish(labelled, context, report_id)
+    done.slim.report.report_id = report_id
+    return done
+
+
+def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list:
+    """Each report's ``Finished``, by id, finishing again (in the workers, where there
+    are) those whose final id or provenance differ from what they were finished for:
+    two files of one report, which the run names apart."""
+    again = {}
     for index, slim in enumerate(result.reports):
         source = slim.report.source
         done = stream.finished[source.sha256]
-        wanted = (slim.report.report_id, source.source_url, source.retrieved_at)
-        if done.context != wanted:
-            labelled = _previous_result(source.path, source.sha256, cache, max_pages)
-            if labelled is None:
-                raise PipelineError(f"{source.path}: its result cannot be had again; run again")
-            context = replace(stream.context(source.path), source_url=source.source_url,
-                              retrieved_at=source.retrieved_at)
+        if done.context != (slim.report.report_id, source.source_url, source.retrieved_at):
             if done.spooled:
                 Path(done.spooled).unlink(missing_ok=True)
-            done = finish(labelled, context, slim.report.report_id)
-            done.slim.report.report_id = slim.report.report_id
-            done.slim.report.source.source_url, done.slim.report.source.retrieved_at = wanted[1:]
-            stream.finished[source.sha256] = done
+            context = replace(stream.context(source.path), source_url=source.source_url,
+                              retrieved_at=source.retrieved_at)
+            task = (str(source.path), source.sha256, str(cache), max_pages, context, slim.report.report_id)
+            again[index] = stream.pool.submit(refinish, *task) if stream.pool is not None else task
+    out = []
+    for index, slim in enumerate(result.reports):
+        done = stream.finished[slim.report.source.sha256]
+        if index in again:
+            task = again[index]
+            done = task.result() if stream.pool is not None else refinish(*task)
+            stream.finished[slim.report.source.sha256] = done
             result.reports[index] = done.slim
         out.append(done)
     return out
@@ -862,10 +882,13 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
     items, problems = review.read_corrections(corrections) if corrections else ([], [])
     stream = Stream(work, out, cache, items, previous_ids)
     try:
-        return _stream_run(work, out, max_pages, now, state, previous_unmatched, progress, workers,
-                           cache, items, problems, stream)
-    finally:
-        stream.close()
+        result = _stream_run(work, out, max_pages, now, state, previous_unmatched, progress, workers,
+                             cache, items, problems, stream)
+    except BaseException:
+        stream.close(failed=True)
+        raise
+    stream.close()
+    return result
 
 
 def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched, progress, workers,
@@ -917,28 +940,15 @@ def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched
                             "ids": {work.name(r.report.source.path): r.report.report_id for r in result.reports},
                             "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 
-    with _workbook_writer(stream, finished) as workbook:
-        export.assemble((done.load() for done in finished), result.reports, out, extra,
-                        manifest=(MANIFEST, manifest), review=True, workbook=workbook)
+    # Where workers ran, one of them writes peel.xlsx (the slowest output) while the run writes the rest.
+    workbook = None
+    if stream.pool is not None and all(done.spooled for done in finished):
+        spooled = [done.spooled for done in finished]
+        workbook = lambda path, standing: stream.pool.submit(export.write_workbook, str(path), spooled, standing)  # noqa: E731
+    export.assemble((done.load() for done in finished), result.reports, out, extra,
+                    manifest=(MANIFEST, manifest), review=True, workbook=workbook)
     _prune(cache, result.reports)
     return result
-
-
-@contextmanager
-def _workbook_writer(stream: Stream, finished: list):
-    """Where a run used workers, peel.xlsx (the slowest output) is written by a process of
-    its own while the run writes the rest (``export.assemble``'s ``workbook``); else None."""
-    if not stream.parallel or any(done.spooled is None for done in finished):
-        yield None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .export import write_workbook
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-        yield lambda path, standing: pool.submit(write_workbook, str(path), [d.spooled for d in finished], standing)
 
 
 def _previous_ids(out: Path) -> list[str]:
