@@ -262,11 +262,6 @@ def _encoded(text: str) -> bytes:
     return text.encode("utf-8", errors="backslashreplace")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
-    path.write_bytes(_encoded("\ufeff" + csv_text(frame)))
-
-
 CHANGE_COLUMNS = registry.CHANGES.names
 
 

@@ -310,12 +310,3 @@ def index_files(rows: list[str], heatmap: str | None = None) -> dict[str, bytes]
     # not inlined: 11 KB a page would be 110 MB over 10,000 reports.
     return {INDEX: index_page(rows, heatmap).encode("utf-8"),
             **{f"{FOLDER}/{name}": _asset(name).encode("utf-8") for name in ASSETS}}
-
-
-def pages(reports: list[LabelledReport], heatmap: str | None = None) -> dict[str, bytes]:
-    """Every review page of a run, by its name in the output folder."""
-    ordered = sorted(reports, key=lambda r: r.report.report_id)
-    out = index_files([index_row(r) for r in ordered], heatmap)
-    for labelled in reports:
-        out[page_name(labelled.report.report_id)] = report_page(labelled).encode("utf-8", errors="backslashreplace")
-    return out

@@ -875,7 +875,7 @@ def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list
 
 def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, previous_ids,
                  previous_unmatched, progress=None, workers: int | None = 1) -> RunResult:
-    from . import export, review
+    from . import review
 
     cache = cache_dir_for(out)
     # Corrections first: a file that cannot be read stops the run before any work.
