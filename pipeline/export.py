@@ -303,6 +303,15 @@ class Parts:
     index_row: str  # its row of review/index.html
 
 
+#: The tables a report's parts hold rows of, in the order the outputs hold them.
+PART_TABLES = ("reports", *registry.ROW_TABLES)
+
+
+def _csv_header(table: str) -> bytes:
+    # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
+    return _encoded("\ufeff" + ",".join(registry.TABLES[table].names) + "\n")
+
+
 def parts(labelled: LabelledReport) -> tuple[Parts, dict]:
     """``labelled``'s share of every output, and its JSON document (to compare with the last run's)."""
     from . import review_page
@@ -375,17 +384,15 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
         pending = workbook(staging / publish.WORKBOOK, standing) if workbook is not None else None
         sheets = publish.Workbook(staging / publish.WORKBOOK) if workbook is None else None
         database = publish.Database(staging / publish.DATABASE)
-        names = ["reports", *registry.ROW_TABLES]
-        csvs = {name: open(staging / f"{name}.csv", "wb") for name in names}
+        csvs = {name: open(staging / f"{name}.csv", "wb") for name in PART_TABLES}
         for name, handle in csvs.items():
-            # UTF-8 with a BOM, so spreadsheets show curly quotes and accents correctly.
-            handle.write(_encoded("\ufeff" + ",".join(registry.TABLES[name].names) + "\n"))
+            handle.write(_csv_header(name))
         (staging / "json").mkdir()
         if review:
             (staging / review_page.FOLDER).mkdir()
         index_rows = []
         for part in made:
-            for name in names:
+            for name in PART_TABLES:
                 csvs[name].write(part.csv[name])
                 database.add(name, part.records[name])
                 if sheets is not None:
@@ -399,8 +406,7 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
                 index_rows.append((part.report_id, part.index_row))
         for handle in csvs.values():
             handle.close()
-        (staging / "grades_by_force.csv").write_bytes(
-            _encoded("\ufeff" + ",".join(registry.GRADES_BY_FORCE.names) + "\n" + csv_lines(standing)))
+        (staging / "grades_by_force.csv").write_bytes(_csv_header("grades_by_force") + _encoded(csv_lines(standing)))
         database.add("grades_by_force", standing)
         database.close()
         database = None
@@ -450,7 +456,7 @@ def write_workbook(path: str, spooled: list[str], standing: list[tuple]) -> None
     for name in spooled:
         with open(name, "rb") as stream:
             part = pickle.load(stream)
-        for table in ("reports", *registry.ROW_TABLES):
+        for table in PART_TABLES:
             sheets.add(table, part.records[table])
     sheets.add("grades_by_force", standing)
     sheets.close()

@@ -9,9 +9,10 @@ changes, which corrections matched, and where its parts are. So memory does not
 grow with the reports, and the work runs on every core.
 
 A worker does this before the run knows every report's id: it assumes the id the
-report will have (its id from the last run, else its own, ``assumed_id``), and the
-run finishes a report again, itself, where the id it gave differs (two files of the
-same report). ``Finished.context`` says what a report was finished for.
+report will have (its id from the last run, else its own, ``assumed_id``), and a
+report whose id the run gives otherwise (two files of the same report) is finished
+again under that id (``runner._finished``). ``Finished.context`` says what a report
+was finished for.
 """
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def finish(labelled: LabelledReport, context: Context, report_id: str | None = N
     mine = [c for c in context.corrections if c.report_id == report_id]
     unmatched = {id(c) for c in apply_corrections([labelled], mine)}
     made, document = export.parts(labelled)
-    old = _previous_document(context.previous_out, report_id)
+    old = previous_document(context.previous_out, report_id)
     changes = diff({report_id: old} if old is not None else {}, {report_id: document})
     slim = export.slim(labelled)
     slim.report.report_id = own  # as the run's id assignment expects; the parts hold report_id
@@ -92,7 +93,7 @@ def finish(labelled: LabelledReport, context: Context, report_id: str | None = N
     return finished
 
 
-def _previous_document(out: str | None, report_id: str) -> dict | None:
+def previous_document(out: str | None, report_id: str) -> dict | None:
     """The last run's JSON document of ``report_id``, or None (none, or unreadable: the report shows as added)."""
     if out is None:
         return None

@@ -793,7 +793,7 @@ class Stream:
     parts spooled in a folder of the cache (removed with ``close``)."""
 
     def __init__(self, work: Plan, out: Path, cache: Path, corrections: list, previous_ids: dict):
-        self.work, self.out, self.cache = work, out, cache
+        self.work, self.out = work, out
         self.corrections, self.previous_ids = tuple(corrections), previous_ids
         self.finished: dict[str, object] = {}  # source sha256 -> finish.Finished
         self.pool = None  # the workers' pool, where workers processed reports
@@ -894,6 +894,7 @@ def _run_changed(work: Plan, out: Path, max_pages, corrections, now, state, prev
 def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched, progress, workers,
                 cache: Path, items: list, problems: list, stream: Stream) -> RunResult:
     from . import export, review
+    from .finish import previous_document
 
     result = process(work, max_pages, cache, previous_ids=stream.previous_ids, progress=progress,
                      workers=workers, stream=stream)
@@ -913,7 +914,7 @@ def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched
         if report_id in by_id:
             result.changes += by_id[report_id].changes
             continue
-        old = _old_document(out, report_id)
+        old = previous_document(str(out), report_id)
         if old is not None:
             result.changes.append(review.Change(report_id, "reports", report_id, "report removed", "",
                                                 old["report"]["title"] or "", ""))
@@ -955,8 +956,3 @@ def _previous_ids(out: Path) -> list[str]:
     """The ids of the reports the output folder holds (its json/ documents)."""
     return [p.stem for p in sorted((Path(out) / "json").glob("*.json"))]
 
-
-def _old_document(out: Path, report_id: str) -> dict | None:
-    from .finish import _previous_document
-
-    return _previous_document(str(out), report_id)
