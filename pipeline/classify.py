@@ -21,6 +21,7 @@ so it reads a sentence in its context; the labeller reads the context from
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -320,6 +321,27 @@ def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
     if mode != "rules":
         nlp.add_pipe("textcat", source=load_classifier(model))
     nlp.add_pipe("peel_labeller", config={"mode": mode})
+    nlp.meta["peel_strings"] = len(nlp.vocab.strings)  # as built, for ``_pipeline``
+    return nlp
+
+
+#: New strings a pipeline may learn (each with its lexeme and tokenizer cache entries,
+#: about a kilobyte) before it is built afresh: spaCy's vocabulary only grows, so a
+#: long run of distinct reports would otherwise grow by some kilobytes a report.
+#: Labels do not depend on it: every feature is a hash of a token's text.
+VOCABULARY_GROWTH = 8_000
+
+
+def _pipeline(mode: str, model: Path) -> Language:
+    """``build_nlp``'s pipeline, built afresh once its vocabulary has grown by
+    ``VOCABULARY_GROWTH`` strings."""
+    nlp = build_nlp(mode, model)
+    if len(nlp.vocab.strings) - nlp.meta.get("peel_strings", 0) > VOCABULARY_GROWTH:
+        del nlp
+        build_nlp.cache_clear()
+        # Its parts hold each other: collected now, its memory serves the next one.
+        gc.collect()
+        nlp = build_nlp(mode, model)
     return nlp
 
 
@@ -403,7 +425,7 @@ def sentence_doc(nlp: Language, unit: Unit, context_tokens: dict[str, list[str]]
 def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) -> LabelledReport:
     """Split every prose block of ``report`` into sentences and label them (with the
     classifier at ``model``: the shipped one, or one trained for an evaluation)."""
-    nlp = build_nlp(mode, model)
+    nlp = _pipeline(mode, model)
     units = report_units(nlp, report)
     docs = []
     context_tokens: dict[str, list[str]] = {}

@@ -6,7 +6,7 @@ see in the CSV files, so they use the reports' own words.
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 #: Grade codes of ../shared/LABELS.md, best first; ``not_graded`` last.
@@ -215,9 +215,26 @@ class LabelledReport:
 
 def dump(labelled: LabelledReport) -> dict:
     """``labelled`` as JSON-ready data; ``load`` gives it back."""
-    data = asdict(labelled)
+    data = _plain(labelled)
     data["report"]["source"]["path"] = str(labelled.report.source.path)
     return data
+
+
+def _plain(value):
+    """``dataclasses.asdict`` for this module's rows, without its deep copy of every
+    value: each field holds a plain value, a row, or a list or tuple of them."""
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(kind):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if kind is list or kind is tuple:
+        return kind(_plain(v) for v in value)
+    return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _make(cls, data: dict, **given):

@@ -101,3 +101,31 @@ def test_modes_differ_only_in_how_they_decide(cambridgeshire):
 
 
 # Retraining the shipped model (on several BLAS kernels): tests/test_reproducible.py
+
+
+def test_pipeline_is_built_afresh_as_its_vocabulary_grows_and_labels_stay(corpus, monkeypatch):
+    """spaCy's vocabulary only grows: after VOCABULARY_GROWTH new strings the pipeline is
+    built again (memory stays flat over a long run), and no label or confidence moves."""
+    from pipeline import classify as stage
+    from pipeline import readers, structure
+
+    def growth() -> int:
+        nlp = build_nlp("combined", MODEL_DIR)
+        return len(nlp.vocab.strings) - nlp.meta["peel_strings"]
+
+    parsed = [structure.parse(readers.read(path)) for path in sorted((corpus / "texts").glob("*.txt"))]
+    stage.build_nlp.cache_clear()
+    steady = [[(s.label, s.confidence, s.method) for s in classify(report).sentences] for report in parsed]
+    assert growth() > 200  # the corpus taught it words the model's vocabulary lacks
+
+    monkeypatch.setattr(stage, "VOCABULARY_GROWTH", 40)
+    stage.build_nlp.cache_clear()
+    built, again = {}, []  # each pipeline kept, so that no two share an id
+    for report in parsed:
+        again.append([(s.label, s.confidence, s.method) for s in classify(report).sentences])
+        nlp = build_nlp("combined", MODEL_DIR)
+        built[id(nlp)] = nlp
+        assert growth() < 40 + 100  # one report teaches it some tens of strings at most
+    stage.build_nlp.cache_clear()
+    assert len(built) > 3
+    assert again == steady
