@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -321,8 +322,13 @@ def build_nlp(mode: str = "combined", model: Path = MODEL_DIR) -> Language:
     if mode != "rules":
         nlp.add_pipe("textcat", source=load_classifier(model))
     nlp.add_pipe("peel_labeller", config={"mode": mode})
-    nlp.meta["peel_strings"] = len(nlp.vocab.strings)  # as built, for ``_pipeline``
+    _BUILT_WITH[nlp] = len(nlp.vocab.strings)
     return nlp
+
+
+#: Each built pipeline's vocabulary size as built, for ``_pipeline`` (not in ``nlp.meta``,
+#: which works out every component's labels each time it is read).
+_BUILT_WITH: "weakref.WeakKeyDictionary[Language, int]" = weakref.WeakKeyDictionary()
 
 
 #: New strings a pipeline may learn (each with its lexeme and tokenizer cache entries,
@@ -336,7 +342,7 @@ def _pipeline(mode: str, model: Path) -> Language:
     """``build_nlp``'s pipeline, built afresh once its vocabulary has grown by
     ``VOCABULARY_GROWTH`` strings."""
     nlp = build_nlp(mode, model)
-    if len(nlp.vocab.strings) - nlp.meta.get("peel_strings", 0) > VOCABULARY_GROWTH:
+    if len(nlp.vocab.strings) - _BUILT_WITH.get(nlp, 0) > VOCABULARY_GROWTH:
         del nlp
         build_nlp.cache_clear()
         # Its parts hold each other: collected now, its memory serves the next one.

@@ -332,13 +332,15 @@ def parts(labelled: LabelledReport) -> tuple[Parts, dict]:
 
 
 def slim(labelled: LabelledReport) -> LabelledReport:
-    """``labelled`` without its text, lines, blocks, sentences and items: what a run keeps
-    of each report once its parts are made (its metadata and grades, for the grades by
-    force and the heatmap), so that memory does not grow with the reports' text."""
+    """``labelled`` without its text, lines, blocks, sentences and items, and its grades
+    without their words: what a run keeps of each report once its parts are made (its
+    metadata and what its grades judge, for the grades by force and the heatmap), so
+    that memory does not grow with the reports' text."""
     report = labelled.report
     source = replace(report.source, text="", lines=[], page_starts=None)
     return LabelledReport(replace(report, source=source, questions=[], areas_for_improvement=[],
-                                  causes_of_concern=[], recommendations=[], blocks=[]), [])
+                                  causes_of_concern=[], recommendations=[], blocks=[],
+                                  grades=[replace(grade, text="") for grade in report.grades]), [])
 
 
 def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
@@ -357,7 +359,8 @@ def write(reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | No
 
 
 def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, extra: dict[str, bytes] | None = None,
-             manifest=None, review: bool = False, workbook: Callable[[Path], object] | None = None) -> None:
+             manifest=None, review: bool = False, workbook: Callable[[Path], object] | None = None,
+             drawing: Callable[[list, list], object] | None = None) -> None:
     """Write the outputs of the reports whose parts ``made`` yields (in the tables' order)
     into ``out``, atomically; ``reports``: the same reports, ``slim`` or whole.
 
@@ -366,7 +369,8 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
     ``review``, the review index (and, for more than one force, the grade heatmap) too.
     ``workbook``: a function that starts writing peel.xlsx elsewhere (another process),
     given its path and the grades-by-force rows, returning something with ``result()``
-    (``write_workbook``'s); else it is written here.
+    (``write_workbook``'s); else it is written here. ``drawing``: the same for the grade
+    heatmap (``heatmap.draw``'s arguments).
     """
     from . import publish, review_page
 
@@ -380,8 +384,13 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
     try:
         from .resolve import grades_by_force
 
-        standing = records("grades_by_force", grades_by_force(reports))
+        by_force = grades_by_force(reports)
+        standing = records("grades_by_force", by_force)
         pending = workbook(staging / publish.WORKBOOK, standing) if workbook is not None else None
+        if review:
+            from . import heatmap
+
+            drawn = drawing(by_force, heatmap.forces(reports)) if drawing is not None else None
         sheets = publish.Workbook(staging / publish.WORKBOOK) if workbook is None else None
         database = publish.Database(staging / publish.DATABASE)
         csvs = {name: open(staging / f"{name}.csv", "wb") for name in PART_TABLES}
@@ -415,9 +424,7 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
             sheets.close()
         files = dict(extra or {})
         if review:
-            from . import heatmap
-
-            pictures = heatmap.images(reports)
+            pictures = drawn.result() if drawn is not None else heatmap.draw(by_force, heatmap.forces(reports))
             files.update(pictures)
             files.update(review_page.index_files([row for _, row in sorted(index_rows)],
                                                  heatmap.SVG if pictures else None))

@@ -27,7 +27,7 @@ from . import export
 from .model import LabelledReport
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """What finishing a report depends on besides the report, for the files of one run."""
 
@@ -39,7 +39,7 @@ class Context:
     spool: str | None = None  # the folder for parts; None: kept in memory
 
 
-@dataclass
+@dataclass(slots=True)
 class Finished:
     slim: LabelledReport  # the report, slim (export.slim), under the id it was processed with
     context: tuple  # (report id, source_url, retrieved_at) it was finished for

@@ -47,13 +47,11 @@ class Standing:
     key: str  # the grades.csv key of the row it came from
 
 
-def standing_grades(reports: list[LabelledReport]) -> list[Standing]:
-    """The grade that stands for each force, year and pillar (or 2021+ area): the rows of
-    ``grades_by_force.csv`` (``pipeline.resolve``, which documents the rule) for pillars and areas."""
-    from .resolve import grades_by_force
-
+def standing_grades(rows: list[dict]) -> list[Standing]:
+    """The grade that stands for each force, year and pillar (or 2021+ area), of the rows of
+    ``grades_by_force.csv`` (``pipeline.resolve``, which documents the rule): its pillars and areas."""
     cells = []
-    for row in grades_by_force(reports):
+    for row in rows:
         if row["level"] == "pillar":
             column = row["pillar"]
         elif row["level"] == "area":  # by its framework area, else its wording
@@ -90,7 +88,14 @@ def cell_id(force: str, peel_year: str, column: str) -> str:
 
 def images(reports: list[LabelledReport]) -> dict[str, bytes]:
     """``{PNG: ..., SVG: ...}`` for reports of more than one force; empty for one force or none."""
-    rows = forces(reports)
+    from .resolve import grades_by_force
+
+    return draw(grades_by_force(reports), forces(reports))
+
+
+def draw(by_force: list[dict], rows: list[str]) -> dict[str, bytes]:
+    """``images`` from what it needs of the reports, so another process can draw them: the
+    rows of ``grades_by_force`` and the forces (``forces``), one row of the heatmap each."""
     if len(rows) < 2:
         return {}
     import matplotlib
@@ -99,7 +104,7 @@ def images(reports: list[LabelledReport]) -> dict[str, bytes]:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
-    standing = standing_grades(reports)
+    standing = standing_grades(by_force)
     by_cell = {(s.force, s.peel_year, s.column): s.grade for s in standing}
     years = sorted({s.peel_year for s in standing})
     columns = {}

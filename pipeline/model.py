@@ -23,7 +23,7 @@ class PipelineError(Exception):
     """A problem with one input file; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One line of the source, without its line terminator."""
 
@@ -42,7 +42,7 @@ class Line:
 LINE_KINDS = ("heading1", "heading2", "heading3", "heading4", "paragraph", "list_item", "table_row")
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceText:
     """A decoded report: ``text`` is what every ``char_start``/``char_end`` indexes."""
 
@@ -68,7 +68,7 @@ class SourceText:
         return self.page_starts[max(index, 0)][1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A paragraph or list item of prose, in the section and question it sits in."""
 
@@ -82,7 +82,7 @@ class Block:
     question: str | None = None  # the question or area it sits under
 
 
-@dataclass
+@dataclass(slots=True)
 class Grade:
     """One graded judgment the text states."""
 
@@ -102,7 +102,7 @@ class Grade:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class Question:
     number: int | None
     question: str
@@ -113,7 +113,7 @@ class Question:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class AreaForImprovement:
     area_for_improvement_id: str
     question_number: int | None
@@ -126,7 +126,7 @@ class AreaForImprovement:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class CauseOfConcern:
     cause_of_concern_id: str
     question_number: int | None
@@ -139,7 +139,7 @@ class CauseOfConcern:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class Recommendation:
     recommendation_id: str
     question_number: int | None
@@ -161,7 +161,7 @@ class Recommendation:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     """What the structure stage finds in one report."""
 
@@ -185,7 +185,7 @@ class Report:
     corrected: str = ""  # report fields a reviewer corrected, comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """One prose sentence or list item with its label."""
 
@@ -203,7 +203,7 @@ class Sentence:
     corrected: str = ""  # fields a reviewer corrected (corrections.csv), comma-separated
 
 
-@dataclass
+@dataclass(slots=True)
 class LabelledReport:
     """What the classify stage returns: the report and its labelled sentences."""
 

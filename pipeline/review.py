@@ -263,7 +263,7 @@ def _same_judgment(labelled: LabelledReport, correction: Correction, target) -> 
     return []
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     report_id: str
     table: str

@@ -245,7 +245,8 @@ def _worker_start(parent: int) -> None:
 def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max_pages: int | None,
                    workers: int | None, stream: "Stream | None" = None):
     """Start processing, in ``workers`` processes, each file of ``files`` the cache has no
-    result for (each text once); yields {index in files: future of process_in_worker}.
+    result for (each text once); yields what gives, by index in files, the future of its
+    ``process_in_worker`` (``get``; taken in input order, each once: ``_Ahead``).
 
     With one worker, or one file to process, nothing is started: the run processes
     in its own process. Each worker loads spaCy once, for all the files it gets.
@@ -269,23 +270,61 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn: a worker starts afresh, with no state of this process (locks, open files).
-    pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+    workers = min(workers, len(todo))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_start, initargs=(os.getpid(),))
     if stream is not None:
         stream.pool = pool
     try:
-        futures = {index: pool.submit(process_in_worker, str(files[index][0]), max_pages,
-                                      *((str(_entry(cache, files[index][1])), str(cache)) if cache else (None, None)),
-                                      stream.context(files[index][0]) if stream else None)
-                   for index in todo}
+        futures = _Ahead(todo, lambda index: pool.submit(
+            process_in_worker, str(files[index][0]), max_pages,
+            *((str(_entry(cache, files[index][1])), str(cache)) if cache else (None, None)),
+            stream.context(files[index][0]) if stream else None), AHEAD * workers)
         try:
             yield futures
         finally:
-            for future in futures.values():
-                future.cancel()
+            futures.cancel()
     finally:
         if stream is None:
             pool.shutdown()
+
+
+#: Files submitted to each worker ahead of the one the run takes next: enough that no
+#: worker waits while one long report is taken, few enough that results do not pile up.
+AHEAD = 8
+
+
+class _Ahead:
+    """The futures of the files to process (``todo``: their indexes), submitted as the run
+    takes results in input order, at most ``ahead`` beyond the one taken: so the run holds
+    a few results at a time, not one per file, and a worker is never idle for want of one."""
+
+    def __init__(self, todo: list[int], submit: Callable[[int], object], ahead: int):
+        self.todo, self.submit, self.ahead = todo, submit, ahead
+        self.waiting: dict[int, object] = {}  # index -> future, submitted and not yet taken
+        self.submitted = 0  # of todo
+        self._fill(-1)
+
+    def _fill(self, index: int) -> None:
+        while self.submitted < len(self.todo) and (len(self.waiting) < self.ahead
+                                                   or self.todo[self.submitted] <= index):
+            at = self.todo[self.submitted]
+            self.waiting[at] = self.submit(at)
+            self.submitted += 1
+
+    def __iter__(self):
+        return iter(self.todo)
+
+    def get(self, index: int):
+        """The future of the file at ``index`` (None: not one to process), let go of here."""
+        self._fill(index)
+        future = self.waiting.pop(index, None)
+        self._fill(index)
+        return future
+
+    def cancel(self) -> None:
+        for future in self.waiting.values():
+            future.cancel()
 
 
 #: Bytes of input that keep a worker busy about as long as starting it takes (spaCy and
@@ -941,13 +980,18 @@ def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched
                             "ids": {work.name(r.report.source.path): r.report.report_id for r in result.reports},
                             "files": files, "outputs": outputs}, indent=1) + "\n").encode("ascii")
 
-    # Where workers ran, one of them writes peel.xlsx (the slowest output) while the run writes the rest.
-    workbook = None
-    if stream.pool is not None and all(done.spooled for done in finished):
-        spooled = [done.spooled for done in finished]
-        workbook = lambda path, standing: stream.pool.submit(export.write_workbook, str(path), spooled, standing)  # noqa: E731
+    # Where workers ran, one of them writes peel.xlsx (the slowest output) and another draws
+    # the heatmap (matplotlib's import and drawing) while the run writes the rest.
+    workbook = drawing = None
+    if stream.pool is not None:
+        from . import heatmap
+
+        drawing = lambda rows, forces: stream.pool.submit(heatmap.draw, rows, forces)  # noqa: E731
+        if all(done.spooled for done in finished):
+            spooled = [done.spooled for done in finished]
+            workbook = lambda path, standing: stream.pool.submit(export.write_workbook, str(path), spooled, standing)  # noqa: E731
     export.assemble((done.load() for done in finished), result.reports, out, extra,
-                    manifest=(MANIFEST, manifest), review=True, workbook=workbook)
+                    manifest=(MANIFEST, manifest), review=True, workbook=workbook, drawing=drawing)
     _prune(cache, result.reports)
     return result
 

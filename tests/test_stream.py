@@ -42,6 +42,7 @@ def test_a_run_keeps_reports_slim_and_leaves_no_spool(raw, tmp_path):
     assert result.errors == [] and len(result.reports) == len(list(raw.iterdir()))
     for labelled in result.reports:
         assert labelled.sentences == [] and labelled.report.source.text == "" and labelled.report.blocks == []
+        assert all(grade.text == "" and grade.key for grade in labelled.report.grades)
         assert (out / "json" / f"{labelled.report.report_id}.json").is_file()
     ids = [r.report.report_id for r in result.reports]
     assert len(set(ids)) == len(ids)  # the two texts of one report are named apart

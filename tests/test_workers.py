@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline import runner as runner_module
 from pipeline.runner import default_workers, run, worker_results
 
 from conftest import CAMBRIDGESHIRE, ROOT
@@ -131,7 +132,21 @@ def test_by_default_workers_start_only_for_work_that_pays_for_them(reports):
         assert futures == {}  # five texts: a worker would take longer to start than to read them
     with worker_results(small, None, None, 2) as futures:
         assert sorted(futures) == [0, 1, 2, 3, 4]  # asked for: started
-        assert all(future.result()[0] is not None for future in futures.values())
+        assert all(futures.get(index).result()[0] is not None for index in range(5))
+
+
+def test_workers_are_given_files_a_few_ahead_of_the_one_the_run_takes(reports, monkeypatch):
+    # So the run holds a few results at a time, not one per file, whatever the number of files.
+    monkeypatch.setattr(runner_module, "AHEAD", 1)
+    files = [(path, "sha-of-" + path.name) for path in sorted(reports.iterdir()) if path.suffix == ".txt"][:6]
+    with worker_results(files, None, None, 2) as futures:
+        assert len(futures.waiting) == 2  # two workers, one file each
+        for index, (path, _) in enumerate(files):
+            future = futures.get(index)
+            assert len(futures.waiting) <= 2
+            labelled, error, _ = future.result()
+            assert error is None and labelled.report.source.path == path
+        assert futures.get(0) is None  # each taken once, then let go
 
 
 def test_workers_option_is_explained_and_checked(tmp_path):
