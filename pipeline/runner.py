@@ -248,8 +248,9 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
     result for (each text once); yields what gives, by index in files, the future of its
     ``process_in_worker`` (``get``; taken in input order, each once: ``_Ahead``).
 
-    With one worker, or one file to process, nothing is started: the run processes
-    in its own process. Each worker loads spaCy once, for all the files it gets.
+    With one file to process, or one worker and less than ``WORK_PER_WORKER`` bytes
+    to process, nothing is started: the run processes in its own process. Each worker
+    loads spaCy once, for all the files it gets.
     ``workers`` None: the machine's cores, as many as the files keep busy.
     With a ``Stream``, workers finish the reports too (each file's ``Stream.context``),
     and the pool is the stream's, for the work after (``_finished``, the workbook),
@@ -260,10 +261,13 @@ def worker_results(files: list[tuple[Path, str | None]], cache: Path | None, max
         if sha is not None and sha not in seen and not (cache is not None and _entry(cache, sha).is_file()):
             todo.append(index)
         seen.add(sha)
+    size = sum(_size(files[index][0]) for index in todo)
     if workers is None:
-        size = sum(_size(files[index][0]) for index in todo)
         workers = min(default_workers(), max(1, size // WORK_PER_WORKER))
-    if workers <= 1 or len(todo) <= 1:
+    # One worker is this process, but for more work than that keeps busy: then a process
+    # of its own, so that labelling's passing memory is let go report by report rather
+    # than left around what the run keeps of each report (its memory would grow with them).
+    if len(todo) <= 1 or (workers <= 1 and size < WORK_PER_WORKER):
         yield {}
         return
     import multiprocessing

@@ -125,7 +125,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its parent (gone) would reap it
 
 
-def test_by_default_workers_start_only_for_work_that_pays_for_them(reports):
+def test_by_default_workers_start_only_for_work_that_pays_for_them(reports, monkeypatch):
     files = [(path, "sha-of-" + path.name) for path in sorted(reports.iterdir())]
     small = [f for f in files if f[0].suffix == ".txt"][:5]
     with worker_results(small, None, None, None) as futures:
@@ -133,6 +133,13 @@ def test_by_default_workers_start_only_for_work_that_pays_for_them(reports):
     with worker_results(small, None, None, 2) as futures:
         assert sorted(futures) == [0, 1, 2, 3, 4]  # asked for: started
         assert all(futures.get(index).result()[0] is not None for index in range(5))
+    with worker_results(small, None, None, 1) as futures:
+        assert futures == {}  # one worker: this process
+    # One worker, more work than starting it costs: a process of its own, so the run's memory stays flat.
+    monkeypatch.setattr(runner_module, "WORK_PER_WORKER", sum(path.stat().st_size for path, _ in small) - 1)
+    with worker_results(small, None, None, 1) as futures:
+        assert sorted(futures) == [0, 1, 2, 3, 4]
+        assert [futures.get(index).result()[0].report.source.path for index in range(5)] == [p for p, _ in small]
 
 
 def test_workers_are_given_files_a_few_ahead_of_the_one_the_run_takes(reports, monkeypatch):
