@@ -390,7 +390,8 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
         if review:
             from . import heatmap
 
-            drawn = drawing(by_force, heatmap.forces(reports)) if drawing is not None else None
+            names = heatmap.forces(reports)
+            drawn = drawing(by_force, names) if drawing is not None else None
         sheets = publish.Workbook(staging / publish.WORKBOOK) if workbook is None else None
         database = publish.Database(staging / publish.DATABASE)
         csvs = {name: open(staging / f"{name}.csv", "wb") for name in PART_TABLES}
@@ -424,7 +425,7 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
             sheets.close()
         files = dict(extra or {})
         if review:
-            pictures = drawn.result() if drawn is not None else heatmap.draw(by_force, heatmap.forces(reports))
+            pictures = drawn.result() if drawn is not None else heatmap.draw(by_force, names)
             files.update(pictures)
             files.update(review_page.index_files([row for _, row in sorted(index_rows)],
                                                  heatmap.SVG if pictures else None))

@@ -86,16 +86,10 @@ def cell_id(force: str, peel_year: str, column: str) -> str:
     return f"cell--{slug(force)}--{slug(peel_year)}--{slug(column)}"
 
 
-def images(reports: list[LabelledReport]) -> dict[str, bytes]:
-    """``{PNG: ..., SVG: ...}`` for reports of more than one force; empty for one force or none."""
-    from .resolve import grades_by_force
-
-    return draw(grades_by_force(reports), forces(reports))
-
-
 def draw(by_force: list[dict], rows: list[str]) -> dict[str, bytes]:
-    """``images`` from what it needs of the reports, so another process can draw them: the
-    rows of ``grades_by_force`` and the forces (``forces``), one row of the heatmap each."""
+    """``{PNG: ..., SVG: ...}`` for reports of more than one force (empty for one or none),
+    from what it needs of them, so another process can draw it: the rows of
+    ``resolve.grades_by_force`` and the forces (``forces``), one row of the heatmap each."""
     if len(rows) < 2:
         return {}
     import matplotlib
