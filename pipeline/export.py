@@ -303,6 +303,36 @@ class Parts:
     index_row: str  # its row of review/index.html
 
 
+#: What a report's parts may hold where its id goes, until it is put in (``with_id``):
+#: a private-use character, so that a report whose id the run only gives at the end
+#: (two files of one report) is not made again (``finish``).
+ID_MARK = "\ue000"
+_ID_MARK_BYTES = ID_MARK.encode("utf-8")
+
+
+def with_id(made: Parts, report_id: str) -> Parts:
+    """``made`` (parts made with ``ID_MARK`` for the id) with ``report_id`` put in."""
+    def cell(value):
+        return value.replace(ID_MARK, report_id) if type(value) is str and ID_MARK in value else value
+
+    encoded = report_id.encode("utf-8")
+    return Parts(report_id, {table: [tuple(map(cell, row)) for row in rows] for table, rows in made.records.items()},
+                 {table: data.replace(_ID_MARK_BYTES, encoded) for table, data in made.csv.items()},
+                 made.document.replace(_ID_MARK_BYTES, encoded), made.text,
+                 made.page.replace(_ID_MARK_BYTES, encoded), made.index_row.replace(ID_MARK, report_id))
+
+
+def document_with_id(doc, report_id: str):
+    """A JSON document (``document``) made with ``ID_MARK`` for the id, with ``report_id`` put in."""
+    if isinstance(doc, str):
+        return doc.replace(ID_MARK, report_id) if ID_MARK in doc else doc
+    if isinstance(doc, dict):
+        return {key: document_with_id(value, report_id) for key, value in doc.items()}
+    if isinstance(doc, list):
+        return [document_with_id(value, report_id) for value in doc]
+    return doc
+
+
 #: The tables a report's parts hold rows of, in the order the outputs hold them.
 PART_TABLES = ("reports", *registry.ROW_TABLES)
 
@@ -452,18 +482,25 @@ def assemble(made: Iterable[Parts], reports: list[LabelledReport], out: Path, ex
         raise
 
 
-def write_workbook(path: str, spooled: list[str], standing: list[tuple]) -> None:
-    """peel.xlsx at ``path`` from the reports' parts in the files ``spooled`` (pickled
-    ``Parts``, in the tables' order) and the grades-by-force rows ``standing``: the
-    workbook ``assemble`` writes, written in a process of its own."""
+def spooled_parts(path: str, report_id: str | None = None) -> Parts:
+    """The parts pickled in the file ``path``, with ``report_id`` put in (``with_id``) if given."""
     import pickle
 
+    with open(path, "rb") as stream:
+        made = pickle.load(stream)
+    return with_id(made, report_id) if report_id else made
+
+
+def write_workbook(path: str, spooled: list[tuple[str, str | None]], standing: list[tuple]) -> None:
+    """peel.xlsx at ``path`` from the reports' parts spooled in files (``spooled``: each
+    file and the id to put in, as ``spooled_parts`` takes them; in the tables' order)
+    and the grades-by-force rows ``standing``: the workbook ``assemble`` writes, written
+    in a process of its own."""
     from . import publish
 
     sheets = publish.Workbook(Path(path))
-    for name in spooled:
-        with open(name, "rb") as stream:
-            part = pickle.load(stream)
+    for name, report_id in spooled:
+        part = spooled_parts(name, report_id)
         for table in PART_TABLES:
             sheets.add(table, part.records[table])
     sheets.add("grades_by_force", standing)

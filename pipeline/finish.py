@@ -10,9 +10,11 @@ grow with the reports, and the work runs on every core.
 
 A worker does this before the run knows every report's id: it assumes the id the
 report will have (its id from the last run, else its own, ``assumed_id``), and a
-report whose id the run gives otherwise (two files of the same report) is finished
-again under that id (``runner._finished``). ``Finished.context`` says what a report
-was finished for.
+report whose id the run gives otherwise (two files of the same report) only has its
+id put in: its parts hold ``export.ID_MARK`` where the id goes, and take the id when
+they are loaded (``renamed``, ``Finished.load``), so it is not finished again. Only a
+report that reviewers' corrections apply to, under either id, is finished again
+(``runner._finished``). ``Finished.context`` says what a report was finished for.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import json
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import export
@@ -47,12 +49,18 @@ class Finished:
     matched: list[int]  # lines of the corrections that matched a row of it
     spooled: str | None = None  # the file holding its parts
     parts: export.Parts | None = field(default=None, repr=False)  # or the parts themselves
+    marked: bool = False  # its parts hold export.ID_MARK for its id (so any id can be put in)
 
     def load(self) -> export.Parts:
-        if self.parts is not None:
-            return self.parts
-        with open(self.spooled, "rb") as stream:
-            return pickle.load(stream)
+        """Its parts, under the id it was finished for."""
+        if self.parts is None:
+            return export.spooled_parts(self.spooled, self.put_in)
+        return export.with_id(self.parts, self.put_in) if self.put_in else self.parts
+
+    @property
+    def put_in(self) -> str | None:
+        """The id its parts take when loaded (None: they hold it already)."""
+        return self.context[0] if self.marked else None
 
 
 def assumed_id(labelled: LabelledReport, previous_id: str | None) -> str:
@@ -76,13 +84,22 @@ def finish(labelled: LabelledReport, context: Context, report_id: str | None = N
     assign_keys(labelled)
     mine = [c for c in context.corrections if c.report_id == report_id]
     unmatched = {id(c) for c in apply_corrections([labelled], mine)}
+    # The parts are made with the mark for the id, where no correction made them this
+    # id's and the mark is nowhere else in what they are made of.
+    marked = not mine and not any(export.ID_MARK in (value or "") for value in (
+        source.text, str(source.path), source.source_url, source.retrieved_at))
+    if marked:
+        report.report_id = export.ID_MARK
     made, document = export.parts(labelled)
+    if marked:
+        report.report_id = report_id
+        document = export.document_with_id(document, report_id)
     old = previous_document(context.previous_out, report_id)
     changes = diff({report_id: old} if old is not None else {}, {report_id: document})
     slim = export.slim(labelled)
     slim.report.report_id = own  # as the run's id assignment expects; the parts hold report_id
     finished = Finished(slim, (report_id, source.source_url, source.retrieved_at), changes,
-                        [c.line for c in mine if id(c) not in unmatched])
+                        [c.line for c in mine if id(c) not in unmatched], marked=marked)
     if context.spool is None:
         finished.parts = made
     else:
@@ -91,6 +108,22 @@ def finish(labelled: LabelledReport, context: Context, report_id: str | None = N
             pickle.dump(made, stream, protocol=pickle.HIGHEST_PROTOCOL)
         finished.spooled = name
     return finished
+
+
+def renamed(done: Finished, report_id: str, previous_out: str | None, corrections=()) -> Finished | None:
+    """``done`` under ``report_id`` without finishing it again: its parts take the id when
+    loaded and its changes are found again against the last run's document of that id.
+    None where it cannot be (parts made under their id, or ``corrections`` for that id:
+    ``finish`` it again)."""
+    from .review import diff
+
+    if not done.marked or any(c.report_id == report_id for c in corrections):
+        return None
+    moved = replace(done, context=(report_id, *done.context[1:]))
+    document = json.loads(moved.load().document)
+    old = previous_document(previous_out, report_id)
+    moved.changes = diff({report_id: old} if old is not None else {}, {report_id: document})
+    return moved
 
 
 def previous_document(out: str | None, report_id: str) -> dict | None:

@@ -890,14 +890,22 @@ def refinish(path: str, sha: str, cache: str | None, max_pages: int | None, cont
 
 
 def _finished(stream: Stream, result: RunResult, max_pages, cache: Path) -> list:
-    """Each report's ``Finished``, by id, finishing again (in the workers, where there
-    are) those whose final id or provenance differ from what they were finished for:
-    two files of one report, which the run names apart."""
+    """Each report's ``Finished``, by id: those whose final id differs from what they
+    were finished for (two files of one report, which the run names apart) take it
+    (``finish.renamed``); those that cannot, or whose provenance differs, are finished
+    again (in the workers, where there are)."""
+    from .finish import renamed
+
     again = {}
     for index, slim in enumerate(result.reports):
         source = slim.report.source
         done = stream.finished[source.sha256]
-        if done.context != (slim.report.report_id, source.source_url, source.retrieved_at):
+        wanted = (slim.report.report_id, source.source_url, source.retrieved_at)
+        if done.context != wanted and done.context[1:] == wanted[1:]:
+            moved = renamed(done, wanted[0], str(stream.out), stream.corrections)
+            if moved is not None:
+                done = stream.finished[source.sha256] = moved
+        if done.context != wanted:
             if done.spooled:
                 Path(done.spooled).unlink(missing_ok=True)
             context = replace(stream.context(source.path), source_url=source.source_url,
@@ -992,7 +1000,7 @@ def _stream_run(work: Plan, out: Path, max_pages, now, state, previous_unmatched
 
         drawing = lambda rows, forces: stream.pool.submit(heatmap.draw, rows, forces)  # noqa: E731
         if all(done.spooled for done in finished):
-            spooled = [done.spooled for done in finished]
+            spooled = [(done.spooled, done.put_in) for done in finished]
             workbook = lambda path, standing: stream.pool.submit(export.write_workbook, str(path), spooled, standing)  # noqa: E731
     export.assemble((done.load() for done in finished), result.reports, out, extra,
                     manifest=(MANIFEST, manifest), review=True, workbook=workbook, drawing=drawing)

@@ -3,6 +3,7 @@ each report slim, its parts go through a spool folder that is always removed, an
 where no spool can be made the parts stay in memory with the same bytes out."""
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -77,3 +78,57 @@ def test_without_a_spool_the_parts_stay_in_memory_with_the_same_bytes(raw, tmp_p
     for name in one:
         if name != ".manifest.json":  # names the input folder, which differs
             assert one[name] == two[name], name
+
+
+def _finished_both_ways(tmp_path, previous_out: Path, corrections=(), text: Path = CAMBRIDGESHIRE):
+    """One report finished under its own id then given another (``renamed``), and
+    finished under that other id at once."""
+    from pipeline.finish import Context, finish, renamed
+    from pipeline.runner import process_file
+
+    spool = tmp_path / "spool"
+    spool.mkdir(exist_ok=True)
+    context = Context(None, None, None, tuple(corrections), str(previous_out), str(spool))
+    first = finish(process_file(text), context)
+    final = first.context[0] + "-copy"
+    return first, renamed(first, final, str(previous_out), corrections), finish(process_file(text), context, final)
+
+
+def test_a_report_named_at_the_end_takes_the_parts_and_changes_of_its_final_id(tmp_path):
+    # Two files of one report: the second is finished under the report's id before the
+    # run knows that the first has it, and then takes its own without being made again.
+    first, moved, direct = _finished_both_ways(tmp_path, tmp_path / "none")
+    assert first.marked and moved is not None
+    assert moved.context == direct.context and moved.changes == direct.changes
+    assert moved.load() == direct.load()
+    lines = moved.load().csv["sentences"].decode("utf-8").splitlines()
+    assert lines and all(line.startswith(direct.context[0] + ",") for line in lines)
+    # Against a last run whose document of that id differs in one label: the same changes.
+    previous = tmp_path / "previous"
+    (previous / "json").mkdir(parents=True)
+    document = json.loads(direct.load().document)
+    document["sentences"][0]["label"] = "concern" if document["sentences"][0]["label"] != "concern" else "finding"
+    (previous / "json" / f"{direct.context[0]}.json").write_text(json.dumps(document), "utf-8")
+    first, moved, direct = _finished_both_ways(tmp_path, previous)
+    assert direct.changes and moved.changes == direct.changes
+    assert moved.load() == direct.load()
+
+
+def test_a_report_corrected_under_its_final_id_is_finished_again(tmp_path):
+    from pipeline.review import Correction
+
+    own = _finished_both_ways(tmp_path, tmp_path / "none")[0].context[0]
+    correction = Correction(2, own + "-copy", "reports", "", "overall_grade", "good", "tester", "check")
+    first, moved, direct = _finished_both_ways(tmp_path, tmp_path / "none", [correction])
+    assert moved is None and direct.matched == [2]
+
+
+def test_a_text_holding_the_id_mark_is_finished_under_its_id(tmp_path):
+    from pipeline.export import ID_MARK
+
+    text = tmp_path / "cambridgeshire-marked.txt"
+    text.write_text(CAMBRIDGESHIRE.read_text("utf-8") + f"\nA line with {ID_MARK} in it.\n", "utf-8")
+    first, moved, direct = _finished_both_ways(tmp_path, tmp_path / "none", text=text)
+    assert not first.marked and moved is None
+    assert ID_MARK in first.load().document.decode("utf-8")  # the text's own, kept
+    assert first.context[0] in first.load().csv["reports"].decode("utf-8")
