@@ -219,12 +219,18 @@ def document(labelled: LabelledReport, values: dict[str, list[dict]] | None = No
 _FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))(?=[ \t]*[=+\-@]|[\t\r])")
 
 
+_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_FORMULA_START = re.compile(r"[ \t]*[=+\-@]|\t")
+
+
 def _defuse(value):
     """Spreadsheet safety: text whose cell or any line of it would start a formula gets an apostrophe.
 
     The JSON documents keep the exact text.
     """
     if isinstance(value, str):
+        if _LINE_BREAK.search(value) is None:  # one line (most cells): only its start can start a formula
+            return "'" + value if _FORMULA_START.match(value) else value
         return _FORMULA_LINE.sub("'", value)
     return value
 
@@ -232,14 +238,15 @@ def _defuse(value):
 def _cell(value) -> str:
     """One CSV field: empty for null; booleans ``true``/``false``; quoted when it holds a
     comma, quote or any line end (CR too)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    text = str(value)
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    if type(value) is not str:  # text (most cells) as it is
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, (bool, np.bool_)):
+            return "true" if value else "false"
+        value = str(value)
+    if "," in value or '"' in value or "\r" in value or "\n" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def csv_lines(rows, guard: bool = True) -> str:
@@ -303,6 +310,39 @@ class Parts:
     index_row: str  # its row of review/index.html
 
 
+def indented_json(value, indent: str = "\n") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)`` for a document of plain
+    values (dicts with text keys, lists, text, numbers, booleans, None), made without
+    the standard library's Python encoder, which any ``indent`` takes and which costs
+    more than all the rest of a report's JSON document."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join(
+            [_text(key) + ": " + (scalar(item) if (scalar := _SCALARS.get(type(item))) else indented_json(item, inner))
+             for key, item in value.items()]) + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([indented_json(item, inner) for item in value]) + indent + "]"
+    return json.dumps(value, ensure_ascii=False)  # another kind of number or text
+
+
+def _number(value: float) -> str:
+    return float.__repr__(value) if value == value and value not in (_INFINITY, -_INFINITY) \
+        else json.dumps(value)  # NaN, Infinity, as json.dumps writes them
+
+
+_INFINITY = float("inf")
+_text = json.encoder.encode_basestring  # as json.dumps(ensure_ascii=False) writes text
+_SCALARS = {str: _text, type(None): lambda _: "null", bool: lambda value: "true" if value else "false",
+            int: int.__repr__, float: _number}
+
+
 #: What a report's parts may hold where its id goes, until it is put in (``with_id``):
 #: a private-use character, so that a report whose id the run only gives at the end
 #: (two files of one report) is not made again (``finish``).
@@ -355,7 +395,7 @@ def parts(labelled: LabelledReport) -> tuple[Parts, dict]:
     # keep that text to check them against.
     kept = source.page_starts is not None or source.encoding not in ("utf-8", "cp1252")
     made = Parts(labelled.report.report_id, rows, {table: _encoded(csv_lines(r)) for table, r in rows.items()},
-                 _encoded(json.dumps(doc, ensure_ascii=False, indent=1) + "\n"),
+                 _encoded(indented_json(doc) + "\n"),
                  source.text.encode("utf-8") if kept else None,
                  _encoded(review_page.report_page(labelled)), review_page.index_row(labelled))
     return made, doc

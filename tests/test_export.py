@@ -127,3 +127,20 @@ def test_published_files_are_ours_and_a_rerun_mends_them(tmp_path):
     assert not runner.run([CAMBRIDGESHIRE], out).unchanged
     assert {name: (out / name).read_bytes() for name in publish.FILES} == before
     assert not list(tmp_path.glob(".processed.new-*"))  # no staging folder left behind
+
+
+def test_json_documents_are_written_as_json_dumps_writes_them(cambridgeshire, corpus):
+    # export.indented_json stands in for json.dumps(indent=1), whose Python encoder is slow.
+    documents = [export.document(cambridgeshire)]
+    documents += [export.document(process_file(p)) for p in sorted((corpus / "texts").glob("*.txt"))[::25]]
+    tricky = {"text": ["", "\u2028’é\t\"\\", "\x00\x1f\x7f", "\ud800"], "numbers": [0, -3, 10**20, 0.1, 1e-05,
+              1e22, 0.9541, float("nan"), float("inf"), -float("inf")], "flags": [True, False, None],
+              "empty": [{}, [], ()], "nested": {"a": {"b": [{"c": 1}]}}}
+    for value in [*documents, tricky]:
+        assert export.indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_csv_cells_defuse_formulas_on_every_line_and_quote_line_ends():
+    cells = ["=1+1", " -2", "\t@x", "plain", "a\n=b", "a\r+b", "x\u2028@y", "1,2", 'say "hi"', "", None, True, 7, 0.5]
+    assert export.csv_lines([cells]) == (
+        "'=1+1,' -2,'\t@x,plain,\"a\n'=b\",\"a\r'+b\",x\u2028'@y,\"1,2\",\"say \"\"hi\"\"\",,,true,7,0.5\n")
