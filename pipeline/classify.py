@@ -212,7 +212,10 @@ def peel_sentencizer(doc: Doc) -> Doc:
     orth, space = doc.to_array([ORTH, SPACY]).T
     starts = numpy.full(len(doc), -1, dtype="int64")
     starts[0] = 1
-    for j in numpy.flatnonzero(numpy.isin(orth, [strings.add(p) for p in _ENDS])):
+    stops = numpy.zeros(len(doc), dtype=bool)
+    for end in _ENDS:  # three comparisons cost less than numpy.isin's sorting
+        stops |= orth == strings.add(end)
+    for j in numpy.flatnonzero(stops):
         i = j + 1
         while i < len(doc) and not space[i - 1] and strings[int(orth[i])] in _CLOSERS:
             i += 1

@@ -120,8 +120,9 @@ def renamed(done: Finished, report_id: str, previous_out: str | None, correction
     if not done.marked or any(c.report_id == report_id for c in corrections):
         return None
     moved = replace(done, context=(report_id, *done.context[1:]))
-    document = json.loads(moved.load().document)
     old = previous_document(previous_out, report_id)
+    # A report the last run did not have is added: of its document, that needs only its title.
+    document = json.loads(moved.load().document) if old is not None else {"report": {"title": done.slim.report.title}}
     moved.changes = diff({report_id: old} if old is not None else {}, {report_id: document})
     return moved
 
