@@ -216,11 +216,10 @@ def document(labelled: LabelledReport, values: dict[str, list[dict]] | None = No
 
 # A cell, or a line within one, starting with one of these (after any spaces) runs as
 # a formula when a spreadsheet opens the CSV, or a tool that splits on line ends reads it.
-_FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))(?=[ \t]*[=+\-@]|[\t\r])")
-
-
-_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_FORMULA_START = re.compile(r"[ \t]*[=+\-@]|\t")
+_LINE_BREAKS = r"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_FORMULA_LINE = re.compile(rf"(?:^|(?<=[{_LINE_BREAKS}]))(?=[ \t]*[=+\-@]|[\t\r])")
+_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_FORMULA_START = re.compile(r"[ \t]*[=+\-@]|\t")  # at a cell's start, in a cell of one line
 
 
 def _defuse(value):

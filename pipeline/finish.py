@@ -74,7 +74,7 @@ def assumed_id(labelled: LabelledReport, previous_id: str | None) -> str:
 
 def finish(labelled: LabelledReport, context: Context, report_id: str | None = None) -> Finished:
     """Finish ``labelled`` (changed in place) under ``report_id`` (default: ``assumed_id``)."""
-    from .review import apply_corrections, assign_keys, diff
+    from .review import apply_corrections, assign_keys
 
     own = labelled.report.report_id
     report_id = report_id or assumed_id(labelled, context.previous_id)
@@ -91,11 +91,9 @@ def finish(labelled: LabelledReport, context: Context, report_id: str | None = N
     if marked:
         report.report_id = export.ID_MARK
     made, document = export.parts(labelled)
-    if marked:
-        report.report_id = report_id
-        document = export.document_with_id(document, report_id)
-    old = previous_document(context.previous_out, report_id)
-    changes = diff({report_id: old} if old is not None else {}, {report_id: document})
+    report.report_id = report_id
+    changes = _changes(report_id, context.previous_out, report.title,
+                       lambda: export.document_with_id(document, report_id) if marked else document)
     slim = export.slim(labelled)
     slim.report.report_id = own  # as the run's id assignment expects; the parts hold report_id
     finished = Finished(slim, (report_id, source.source_url, source.retrieved_at), changes,
@@ -115,16 +113,23 @@ def renamed(done: Finished, report_id: str, previous_out: str | None, correction
     loaded and its changes are found again against the last run's document of that id.
     None where it cannot be (parts made under their id, or ``corrections`` for that id:
     ``finish`` it again)."""
-    from .review import diff
-
     if not done.marked or any(c.report_id == report_id for c in corrections):
         return None
     moved = replace(done, context=(report_id, *done.context[1:]))
-    old = previous_document(previous_out, report_id)
-    # A report the last run did not have is added: of its document, that needs only its title.
-    document = json.loads(moved.load().document) if old is not None else {"report": {"title": done.slim.report.title}}
-    moved.changes = diff({report_id: old} if old is not None else {}, {report_id: document})
+    moved.changes = _changes(report_id, previous_out, done.slim.report.title, lambda: json.loads(moved.load().document))
     return moved
+
+
+def _changes(report_id: str, previous_out: str | None, title: str | None, document) -> list:
+    """The changes to ``report_id`` since the last run's document of it; ``document`` gives
+    this run's, with its id, only where the last run had one (a report the last run did
+    not have is added, and of its document that needs only its title)."""
+    from .review import diff
+
+    old = previous_document(previous_out, report_id)
+    if old is None:
+        return diff({}, {report_id: {"report": {"title": title}}})
+    return diff({report_id: old}, {report_id: document()})
 
 
 def previous_document(out: str | None, report_id: str) -> dict | None:
