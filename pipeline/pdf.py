@@ -1,8 +1,11 @@
 """Ingest PDF reports with pdfplumber into the same text-with-offsets as web-page text.
 
-A PDF's words are read page by page (each page closed when done, so memory stays
-flat) and rebuilt into what a person sees: one line of text per heading, paragraph,
-list item or table row, blank lines between, each marked with its ``Line.kind``.
+A PDF's words are read page by page and rebuilt into what a person sees: one line of
+text per heading, paragraph, list item or table row, blank lines between, each marked
+with its ``Line.kind``. Only one page is held at a time: each page's lines are spooled
+to a temporary file as it is read (with the few lines that may be running headers or
+footers kept aside) and read back from it to compose the text, once the whole
+document's furniture, type sizes and words are known.
 
 Nothing here depends on the tool that made the PDF. Paragraphs, headings and list
 items are rebuilt from the evidence any layout shows, weighed together:
@@ -36,8 +39,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import pickle
 import re
+import tempfile
+from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +68,7 @@ _COMPOUND_HEADS = frozenset(
 )
 
 
-@dataclass(slots=True)  # every line of every page is kept until the text is composed
+@dataclass(slots=True)  # small to spool: a page has dozens, a document tens of thousands
 class _Line:
     page: int
     text: str
@@ -110,6 +117,18 @@ def _open(path: Path):
         if any(isinstance(c, PDFPasswordIncorrect) for c in causes):
             raise PipelineError(f"{path}: encrypted PDF (password protected); save an unprotected copy") from None
         raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+
+
+def _pages(pdf):
+    """The document's pages one at a time: pdfplumber's ``pdf.pages`` makes and keeps them all."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    top = 0.0
+    for number, obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        page = Page(pdf, obj, page_number=number, initial_doctop=top)
+        top += page.height
+        yield page
 
 
 def _read_page(page, number: int) -> _Page:
@@ -266,44 +285,47 @@ def _key(line: _Line) -> str:
     return re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
 
 
-def _furniture(pages: list[_Page]) -> set[int]:
-    """ids of lines that are running headers, footers or page numbers.
+def _edges(page: _Page) -> list[tuple[tuple[int, int], _Line]]:
+    """The page's lines that may be furniture, with their places (page, index): among its
+    first or last three lines, in the band at its top or foot."""
+    count = len(page.lines)
+    return [((page.number, k), page.lines[k]) for k in sorted({*range(min(3, count)), *range(max(0, count - 3), count)})
+            if page.lines[k].top < _BAND * page.height or page.lines[k].bottom > (1 - _BAND) * page.height]
+
+
+def _furniture(candidates: list[tuple[tuple[int, int], _Line]], pages: int, ends: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Places of the lines that are running headers, footers or page numbers, from the
+    candidates of every page (``_edges``); ``ends`` are the places of each page's first and
+    last line.
 
     A running header or footer is a line standing at the top or foot of most pages (its
     digits aside); a page number is a number there that counts with the pages (page 5
     says 5, or 3 where the numbering starts later), not a question's number that happens
     to open a page.
     """
-    candidates = []
-    for page in pages:
-        edge = page.lines[:3] + page.lines[-3:]
-        for line in {id(x): x for x in edge}.values():
-            if line.top < _BAND * page.height or line.bottom > (1 - _BAND) * page.height:
-                candidates.append(line)
-    numbers = [line for line in candidates if _PAGE_NUMBER.match(line.text.strip())]
-    offsets = Counter(int(re.search(r"\d+", line.text).group()) - line.page for line in numbers)
-    counting = {offset for offset, count in offsets.most_common(1) if count >= max(2, math.ceil(0.4 * len(pages)))}
-    out = {id(line) for line in numbers
+    numbers = [(place, line) for place, line in candidates if _PAGE_NUMBER.match(line.text.strip())]
+    offsets = Counter(int(re.search(r"\d+", line.text).group()) - line.page for _, line in numbers)
+    counting = {offset for offset, count in offsets.most_common(1) if count >= max(2, math.ceil(0.4 * pages))}
+    out = {place for place, line in numbers
            if int(re.search(r"\d+", line.text).group()) - line.page in counting or re.search(r"\D\d", line.text)}
-    if len(pages) == 1:  # one page: its number, if any, is a lone 1 at the top or foot
-        out |= {id(line) for line in numbers if re.search(r"\d+", line.text).group() == "1"
-                and line in (pages[0].lines[0], pages[0].lines[-1])}
+    if pages == 1:  # one page: its number, if any, is a lone 1 at the top or foot
+        out |= {place for place, line in numbers if re.search(r"\d+", line.text).group() == "1" and place in ends}
     # "3/6", "Page 3 of 6" beside other words (a browser's footer): the page's number and the count.
-    for line in candidates:
+    for place, line in candidates:
         match = re.search(r"(?:^|\s)(\d{1,4})\s*(?:/|of)\s*(\d{1,4})$", line.text)
-        if match and int(match.group(1)) == line.page and int(match.group(2)) == len(pages):
-            out.add(id(line))
+        if match and int(match.group(1)) == line.page and int(match.group(2)) == pages:
+            out.add(place)
     # The same words at the same height on many pages (a heading that happens to open a
     # page or two is not; running headers keep their place).
-    def place(line: _Line) -> tuple[str, int]:
+    def at(line: _Line) -> tuple[str, int]:
         return _key(line), round(line.top / 6)
 
     repeats = Counter()
-    for key, _ in {(place(line), line.page) for line in candidates}:
+    for key, _ in {(at(line), line.page) for _, line in candidates}:
         repeats[key] += 1
-    many = max(2, math.ceil(0.4 * len(pages)))
-    return out | {id(line) for line in candidates
-                  if max(repeats[place(line)], repeats[(_key(line), round(line.top / 6) + 1)],
+    many = max(2, math.ceil(0.4 * pages))
+    return out | {place for place, line in candidates
+                  if max(repeats[at(line)], repeats[(_key(line), round(line.top / 6) + 1)],
                          repeats[(_key(line), round(line.top / 6) - 1)]) >= many
                   and not _PAGE_NUMBER.match(line.text.strip())}
 
@@ -350,28 +372,27 @@ def _is_figures(lines: list[_Line], layout: "_Layout") -> bool:
 class _Vocabulary:
     """Words the document writes away from line ends, to mend words broken at them."""
 
-    compounds: set[str]  # "anti-social"
-    words: set[str]  # "investigation", "well", "developed"
-    inserted: bool = False  # the hyphen (U+2010) seen at line ends only: the layout's own, not the text's
+    compounds: set[str] = field(default_factory=set)  # "anti-social"
+    words: set[str] = field(default_factory=set)  # "investigation", "well", "developed"
+    inserted: bool = True  # the hyphen (U+2010) seen at line ends only: the layout's own, not the text's
+    _broken: bool = False  # the line seen last ends in a hyphen: the next one's first word is a word's end
 
-    @classmethod
-    def of(cls, lines: list[_Line]) -> "_Vocabulary":
-        compounds, words = set(), set()
-        for k, line in enumerate(lines):
-            tokens = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
-            if line.text[-1:] in _HYPHENS and tokens:
-                tokens = tokens[:-1]
-            if k and lines[k - 1].text[-1:] in _HYPHENS and tokens:
-                tokens = tokens[1:]
-            for token in tokens:
-                token = token.lower().rstrip("-")
-                if "-" in token:
-                    compounds.add(token)
-                    words.update(token.split("-"))
-                else:
-                    words.add(token)
-        inserted = not any("\u2010" in line.text[:-1] for line in lines)
-        return cls(compounds, words, inserted)
+    def see(self, line: _Line) -> None:
+        """Take in the words of the document's next line (lines are seen in reading order)."""
+        tokens = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
+        if line.text[-1:] in _HYPHENS and tokens:
+            tokens = tokens[:-1]
+        if self._broken and tokens:
+            tokens = tokens[1:]
+        self._broken = line.text[-1:] in _HYPHENS
+        for token in tokens:
+            token = token.lower().rstrip("-")
+            if "-" in token:
+                self.compounds.add(token)
+                self.words.update(token.split("-"))
+            else:
+                self.words.add(token)
+        self.inserted = self.inserted and "\u2010" not in line.text[:-1]
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         head, tail = head.lower(), tail.lower()
@@ -455,40 +476,63 @@ def _reader_warnings():
 def _read_pdf(path: Path, max_pages: int) -> SourceText:
     if not path.exists():
         raise PipelineError(f"{path}: no such file")
-    data = path.read_bytes()
-    if not data.startswith(b"%PDF"):
+    with path.open("rb") as file:  # read in chunks: a long PDF is not held whole beside its pages
+        header = file.read(4)
+        file.seek(0)
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+    if header != b"%PDF":
         raise PipelineError(f"{path}: not a PDF (no %PDF header)")
-    pages: list[_Page] = []
-    with _open(path) as pdf:
-        try:
-            count = len(pdf.pages)
-        except Exception as exc:  # noqa: BLE001 - a damaged page tree
-            raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
-        if count == 0:
-            raise PipelineError(f"{path}: the PDF has no pages")
-        if count > max_pages:
-            raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
-        for number, page in enumerate(pdf.pages, start=1):
+    candidates, ends, count, any_text = [], set(), 0, False
+    # Each page's lines are spooled to a temporary file as the page is read, so that only
+    # one page is held at a time however long the document.
+    from pdfminer.pdfpage import PDFPage
+
+    with tempfile.TemporaryFile() as spool:
+        with _open(path) as pdf:
+            # pdfminer would keep every object it parsed, each page's content stream among them
+            # (the fonts are kept by the resource manager; parsing again cost nothing measurable).
+            pdf.doc.caching = False
             try:
-                pages.append(_read_page(page, number))
-            except Exception as exc:  # noqa: BLE001
-                raise PipelineError(f"{path}: page {number} cannot be read ({type(exc).__name__})") from None
-            finally:
-                page.close()  # pdfplumber keeps every parsed page otherwise
-    if not any(page.lines or page.tables for page in pages):
-        raise PipelineError(f"{path}: no text layer (a scanned PDF?); run OCR first")
-    text, page_starts, kinds = _compose(pages)
+                count = sum(1 for _ in PDFPage.create_pages(pdf.doc))
+            except Exception as exc:  # noqa: BLE001 - a damaged page tree
+                raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+            if count == 0:
+                raise PipelineError(f"{path}: the PDF has no pages")
+            if count > max_pages:
+                raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
+            for number, page in enumerate(_pages(pdf), start=1):
+                try:
+                    read = _read_page(page, number)
+                except Exception as exc:  # noqa: BLE001
+                    raise PipelineError(f"{path}: page {number} cannot be read ({type(exc).__name__})") from None
+                finally:
+                    page.close()  # pdfplumber keeps every parsed page otherwise
+                pickle.dump(read, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                candidates += _edges(read)
+                ends |= {(number, 0), (number, len(read.lines) - 1)}
+                any_text = any_text or bool(read.lines or read.tables)
+        if not any_text:
+            raise PipelineError(f"{path}: no text layer (a scanned PDF?); run OCR first")
+
+        def pages() -> Iterator[_Page]:
+            spool.seek(0)
+            for _ in range(count):
+                yield pickle.load(spool)
+
+        text, page_starts, kinds = _compose(pages, _furniture(candidates, count, ends))
     lines = split_lines(text)
-    lines = [replace(line, kind=kinds.get(line.start)) if line.text else line for line in lines]
+    for k, line in enumerate(lines):  # in place: a long document's lines are not held twice
+        if line.text:
+            lines[k] = replace(line, kind=kinds.get(line.start))
     return SourceText(
         path=path,
         source_file=path.name,
         text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         encoding="pdf",
         lines=lines,
         page_starts=page_starts,
-        page_count=len(pages),
+        page_count=count,
     )
 
 
@@ -502,23 +546,27 @@ class _Layout:
     right: float
 
     @classmethod
-    def of(cls, lines: list[_Line]) -> "_Layout":
-        chars = Counter()
+    def of(cls, lines: Iterable[_Line]) -> "_Layout":
+        """The layout of the document's lines (running headers and footers left out), read once in order."""
+        chars, pitches = Counter(), {}
+        lefts: dict[float, Counter] = {}  # by type size, of lines not bold: the body's are known at the end
+        rights: dict[float, array] = {}
+        before = None
         for line in lines:
             chars[line.size] += len(line.text)
-        body_size = chars.most_common(1)[0][0] if chars else 10.0
-        pitches: dict[float, Counter] = {}
-        for a, b in zip(lines, lines[1:]):
             # Steps from one line to the next of a block: not the wider ones between blocks.
-            step = b.bottom - a.bottom
-            if a.page == b.page and a.size == b.size and 0.9 * a.size < step < 1.7 * a.size:
-                pitches.setdefault(a.size, Counter())[round(step, 1)] += 1
+            if before is not None and before.page == line.page and before.size == line.size \
+                    and 0.9 * before.size < line.bottom - before.bottom < 1.7 * before.size:
+                pitches.setdefault(before.size, Counter())[round(line.bottom - before.bottom, 1)] += 1
+            if not line.bold:
+                lefts.setdefault(line.size, Counter())[round(line.x0)] += 1
+                rights.setdefault(line.size, array("d")).append(line.x1)
+            before = line
+        body_size = chars.most_common(1)[0][0] if chars else 10.0
         pitch = {size: counter.most_common(1)[0][0] for size, counter in pitches.items()}
-        body = [line for line in lines if line.size == body_size and not line.bold]
-        lefts = Counter(round(line.x0) for line in body)
-        left = float(lefts.most_common(1)[0][0]) if lefts else 0.0
-        rights = sorted(line.x1 for line in body)
-        right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+        left = float(lefts[body_size].most_common(1)[0][0]) if body_size in lefts else 0.0
+        ends = sorted(rights.get(body_size, ()))
+        right = ends[int(0.9 * (len(ends) - 1))] if ends else 0.0
         return cls(body_size, pitch, left, right)
 
     def pitch_of(self, size: float) -> float:
@@ -656,14 +704,12 @@ def _table_lines(rows: list[list[str]]) -> list[tuple[str, str]]:
     return [("table_row", " | ".join(clean(cell) for cell in row if clean(cell))) for row in rows]
 
 
-def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, str]]:
-    """Text with one line per heading, paragraph, list item or table row; where pages start;
-    each line's kind by its offset."""
-    furniture = _furniture(pages)
-    layout = _Layout.of([line for page in pages for line in page.lines if id(line) not in furniture])
-    flow: list[_Block] = []
+def _flow(pages: Iterable[_Page], furniture: set[tuple[int, int]], layout: _Layout) -> Iterator[_Block]:
+    """The document's blocks in reading order, each given once it is whole (a paragraph may
+    run on over a page break), furniture, contents pages, pages of figures and footnotes left out."""
+    last = None
     for page in pages:
-        lines = [line for line in page.lines if id(line) not in furniture]
+        lines = [line for k, line in enumerate(page.lines) if (page.number, k) not in furniture]
         if _is_contents(lines) or _is_figures(lines, layout):
             continue
         lines = _without_footnotes(lines, layout, page.height)
@@ -678,28 +724,53 @@ def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, 
             table = [_Block(kind, [_Line(page.number, text, top, top, 0, 0, layout.body_size, False, 0, 0)])
                      for kind, text in _table_lines(rows)]
             blocks[at:at] = table
-        if flow and blocks and _runs_on(flow[-1], blocks[0], layout):
-            flow[-1].lines += blocks.pop(0).lines
-        flow += blocks
-    vocabulary = _Vocabulary.of([line for block in flow for line in block.lines])
+        if last is not None and blocks and _runs_on(last, blocks[0], layout):
+            last.lines += blocks.pop(0).lines
+        if blocks:
+            if last is not None:
+                yield last
+            yield from blocks[:-1]
+            last = blocks[-1]
+    if last is not None:
+        yield last
 
-    sizes = sorted({round(b.lines[0].size) for b in flow if b.kind == "heading" and layout.heading(b.lines[0])},
-                   reverse=True)
-    text, page_starts, kinds = "", [], {}
-    for block in flow:
-        if text:
-            text += "\n\n"
+
+def _compose(pages: Callable[[], Iterator[_Page]], furniture: set[tuple[int, int]]
+             ) -> tuple[str, list[tuple[int, int]], dict[int, str]]:
+    """Text with one line per heading, paragraph, list item or table row; where pages start;
+    each line's kind by its offset.
+
+    ``pages()`` gives the document's pages afresh, in order: they are read three times (for
+    the layout, for the words and heading sizes of the whole text, and for the text), so
+    that only one page's lines are held at a time.
+    """
+    layout = _Layout.of(line for page in pages() for k, line in enumerate(page.lines)
+                        if (page.number, k) not in furniture)
+    vocabulary, sizes = _Vocabulary(), set()
+    for block in _flow(pages(), furniture, layout):
+        for line in block.lines:
+            vocabulary.see(line)
+        if block.kind == "heading" and layout.heading(block.lines[0]):
+            sizes.add(round(block.lines[0].size))
+    sizes = sorted(sizes, reverse=True)
+    parts, length, page_starts, kinds = [], 0, [], {}
+    last = None
+    for block in _flow(pages(), furniture, layout):
+        if parts:
+            parts.append("\n\n")
+            length += 2
         kind = block.kind
         if kind == "heading":
             rank = sizes.index(round(block.lines[0].size)) + 1 if layout.heading(block.lines[0]) else len(sizes) + 1
             kind = f"heading{min(rank, 4)}"
-        kinds[len(text)] = kind
-        parts = [line.text for line in block.lines]
+        kinds[length] = kind
+        texts = [line.text for line in block.lines]
         if block.kind == "list_item":
-            text += "• "
-            parts[0] = parts[0][1:].strip()
+            parts.append("• ")
+            length += 2
+            texts[0] = texts[0][1:].strip()
         joined, offsets = "", []
-        for line, part in zip(block.lines, parts):
+        for line, part in zip(block.lines, texts):
             if joined:
                 joined, at = _rejoin(joined, part, vocabulary)
             else:
@@ -707,8 +778,22 @@ def _compose(pages: list[_Page]) -> tuple[str, list[tuple[int, int]], dict[int, 
             offsets.append((at, line.page))
         for at, page in offsets:
             if not page_starts or page_starts[-1][1] != page:
-                page_starts.append((len(text) + at, page))
-        text += joined
-    if flow and flow[-1].kind not in ("heading", "table_row") and not _ENDS.search(text):
-        return text, page_starts, kinds  # the text stops mid-sentence: no final line end, as a cut page
-    return text + "\n", page_starts, kinds
+                page_starts.append((length + at, page))
+        parts.append(joined)
+        length += len(joined)
+        last = block
+    if last is None or last.kind in ("heading", "table_row") or _ENDS.search(_tail(parts)):
+        parts.append("\n")  # (else the text stops mid-sentence: no final line end, as a cut page)
+    return "".join(parts), page_starts, kinds
+
+
+def _tail(parts: list[str]) -> str:
+    """The end of the text ``parts`` make, long enough to tell whether it ends a sentence:
+    back to a character that is not a closing quote or bracket (a 1,000-page text is not
+    copied to look at its last characters)."""
+    tail = ""
+    for part in reversed(parts):
+        tail = part + tail
+        if tail.rstrip("\n").rstrip("\"'’”)]"):
+            break
+    return tail
