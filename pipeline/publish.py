@@ -182,6 +182,11 @@ def _value(value, column: registry.Column):
     return str(value)
 
 
+def _columns(table: registry.Table) -> list[tuple[registry.Column, bool]]:
+    """A table's columns, each with whether it holds text (whose strings go in as they are)."""
+    return [(column, column.type not in ("boolean", "integer", "number")) for column in table.columns]
+
+
 class Database:
     """peel.sqlite written as rows come, report by report: every table made first, rows
     added in the tables' order, the full-text indexes filled and the file compacted on
@@ -196,12 +201,13 @@ class Database:
             for statement in create_statements(table):
                 self.connection.execute(statement)
             marks = ", ".join("?" for _ in table.columns)
-            self.inserts[table.name] = (f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.columns)
+            self.inserts[table.name] = (f"INSERT INTO {_q(table.name)} VALUES ({marks})", _columns(table))
 
     def add(self, table: str, rows) -> None:
         """Rows of ``table``: sequences of its columns' values (``export.records``)."""
         sql, columns = self.inserts[table]
-        self.connection.executemany(sql, ([_value(v, c) for v, c in zip(values, columns)] for values in rows))
+        self.connection.executemany(sql, ([v if v is None or (text and type(v) is str) else _value(v, c)
+                                           for v, (c, text) in zip(values, columns)] for values in rows))
 
     def close(self) -> None:
         for table in registry.data_tables():
@@ -240,42 +246,33 @@ _CREATED = datetime(2000, 1, 1)
 class Workbook:
     """peel.xlsx written as rows come, one sheet per table: header frozen, filters on,
     text as text (no formula can run). Each sheet's rows go to disk as they are
-    written (XlsxWriter's constant_memory), so memory does not grow with the rows."""
+    written (``xlsx``), so memory does not grow with the rows."""
 
     def __init__(self, path: Path):
-        import xlsxwriter
+        from . import xlsx
 
-        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                                        "strings_to_formulas": False, "strings_to_urls": False})
-        self.workbook.set_properties({"title": TITLE, "author": "peel-pipeline", "comments": LICENCE["title"],
-                                      "created": _CREATED})
-        header = self.workbook.add_format({"bold": True})
+        self.workbook = xlsx.Workbook(path, title=TITLE, author="peel-pipeline", comments=LICENCE["title"],
+                                      created=_CREATED)
         self.sheets = {}
         for table in registry.data_tables():
-            sheet = self.workbook.add_worksheet(table.name[:31])
-            for col, column in enumerate(table.columns):
-                sheet.write_string(0, col, column.name, header)
-            sheet.freeze_panes(1, 0)
-            # Each cell by its column's type, so text is never read as a number or formula.
-            writers = [sheet.write_boolean if c.type == "boolean" else
-                       sheet.write_number if c.type in ("integer", "number") else sheet.write_string
-                       for c in table.columns]
-            self.sheets[table.name] = [sheet, table.columns, writers, 0]
+            sheet = self.workbook.add_sheet(table.name, [column.name for column in table.columns])
+            self.sheets[table.name] = (sheet, _columns(table))
 
     def add(self, table: str, rows) -> None:
         """Rows of ``table``: sequences of its columns' values (``export.records``)."""
-        entry = self.sheets[table]
-        sheet, columns, writers, row = entry
+        sheet, columns = self.sheets[table]
         for values in rows:
-            row += 1
-            for col, (value, column, write) in enumerate(zip(values, columns, writers)):
-                if value is not None:
-                    write(row, col, _value(value, column))
-        entry[3] = row
+            # Each cell by its column's type, so text is never read as a number or formula.
+            cells = []
+            for value, (column, text) in zip(values, columns):
+                if value is None or (text and type(value) is str):
+                    cells.append(value)
+                    continue
+                cell = _value(value, column)
+                cells.append(bool(cell) if cell is not None and column.type == "boolean" else cell)
+            sheet.add(cells)
 
     def close(self) -> None:
-        for sheet, columns, _, rows in self.sheets.values():
-            sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
         self.workbook.close()
 
 
