@@ -37,12 +37,14 @@ def _measure(kind: str, paths: list[str]) -> None:
     """Child process: read every file one way; print pages, seconds and peak MB as JSON."""
     import pdfplumber
 
-    pages, start = 0, time.perf_counter()
+    pages, returned, start = 0, 0, time.perf_counter()
     for path in paths:
         if kind == "ours":
             from pipeline.pdf import read_pdf
 
-            pages += read_pdf(Path(path), max_pages=1_000_000).page_count  # the long report is over 1,000
+            source = read_pdf(Path(path), max_pages=1_000_000)  # the long report is over 1,000 pages
+            pages += source.page_count
+            returned = max(returned, _size(source))
             continue
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
@@ -54,7 +56,14 @@ def _measure(kind: str, paths: list[str]) -> None:
                 pages += 1
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mb": peak}))
+    print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mb": peak, "returned_mb": returned / 2**20}))
+
+
+def _size(source) -> int:
+    """Bytes of what the reader returns and the pipeline keeps: the text, its lines and page starts."""
+    lines = sum(sys.getsizeof(line) + sys.getsizeof(line.text) for line in source.lines)
+    return sys.getsizeof(source.text) + sys.getsizeof(source.lines) + lines + sys.getsizeof(source.page_starts) \
+        + sum(sys.getsizeof(start) for start in source.page_starts)
 
 
 def _run(kind: str, paths: list[Path] | Path) -> dict:
@@ -90,14 +99,21 @@ LENGTHS = (30, 1000)
 
 
 def _memory_by_length(folder: Path) -> None:
-    """Peak memory of reading a short and a long PDF, bare and ours, one fresh process each."""
+    """Peak memory of reading a short and a long PDF, bare and ours, one fresh process each;
+    and, apart, the size of what ours returns (the text, which grows with the pages whatever
+    the reader keeps)."""
     print("PDF peak memory by length (pdfmaker reports; one fresh process each; MB, ru_maxrss)")
-    print(f"{'pages':>6} {'bare':>8} {'ours':>8} {'ours - bare':>12}")
+    print(f"{'pages':>6} {'bare':>8} {'ours':>8} {'returned':>9} {'ours - returned':>16}")
+    peaks = []
     for length in LENGTHS:
         path = _generated(folder, length)
         bare, ours = _run("bare", path), _run("ours", path)
-        print(f"{ours['pages']:>6} {bare['peak_mb']:>8.0f} {ours['peak_mb']:>8.0f} "
-              f"{ours['peak_mb'] - bare['peak_mb']:>12.0f}")
+        peaks.append((ours["peak_mb"], ours["peak_mb"] - ours["returned_mb"]))
+        print(f"{ours['pages']:>6} {bare['peak_mb']:>8.0f} {ours['peak_mb']:>8.0f} {ours['returned_mb']:>9.1f} "
+              f"{ours['peak_mb'] - ours['returned_mb']:>16.0f}")
+    (short, short_own), (long, long_own) = peaks
+    print(f"ours at {LENGTHS[-1]:,} pages: {long / short:.2f}x its peak at {LENGTHS[0]}; "
+          f"less what it returns, {long_own / short_own:.2f}x (returned: SourceText's text, lines and page starts)")
 
 
 def main() -> None:
