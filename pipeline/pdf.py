@@ -482,44 +482,17 @@ def _read_pdf(path: Path, max_pages: int) -> SourceText:
         sha256 = hashlib.file_digest(file, "sha256").hexdigest()
     if header != b"%PDF":
         raise PipelineError(f"{path}: not a PDF (no %PDF header)")
-    candidates, ends, count, any_text = [], set(), 0, False
     # Each page's lines are spooled to a temporary file as the page is read, so that only
     # one page is held at a time however long the document.
-    from pdfminer.pdfpage import PDFPage
-
     with tempfile.TemporaryFile() as spool:
-        with _open(path) as pdf:
-            # pdfminer would keep every object it parsed, each page's content stream among them
-            # (the fonts are kept by the resource manager; parsing again cost nothing measurable).
-            pdf.doc.caching = False
-            try:
-                count = sum(1 for _ in PDFPage.create_pages(pdf.doc))
-            except Exception as exc:  # noqa: BLE001 - a damaged page tree
-                raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
-            if count == 0:
-                raise PipelineError(f"{path}: the PDF has no pages")
-            if count > max_pages:
-                raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
-            for number, page in enumerate(_pages(pdf), start=1):
-                try:
-                    read = _read_page(page, number)
-                except Exception as exc:  # noqa: BLE001
-                    raise PipelineError(f"{path}: page {number} cannot be read ({type(exc).__name__})") from None
-                finally:
-                    page.close()  # pdfplumber keeps every parsed page otherwise
-                pickle.dump(read, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                candidates += _edges(read)
-                ends |= {(number, 0), (number, len(read.lines) - 1)}
-                any_text = any_text or bool(read.lines or read.tables)
-        if not any_text:
-            raise PipelineError(f"{path}: no text layer (a scanned PDF?); run OCR first")
+        count, furniture = _spool(path, max_pages, spool)
 
         def pages() -> Iterator[_Page]:
             spool.seek(0)
             for _ in range(count):
                 yield pickle.load(spool)
 
-        text, page_starts, kinds = _compose(pages, _furniture(candidates, count, ends))
+        text, page_starts, kinds = _compose(pages, furniture)
     lines = split_lines(text)
     for k, line in enumerate(lines):  # in place: a long document's lines are not held twice
         if line.text:
@@ -534,6 +507,40 @@ def _read_pdf(path: Path, max_pages: int) -> SourceText:
         page_starts=page_starts,
         page_count=count,
     )
+
+
+def _spool(path: Path, max_pages: int, spool) -> tuple[int, set[tuple[int, int]]]:
+    """Read the PDF's pages into ``spool``, one pickled ``_Page`` after another; the
+    number of pages and the places of their furniture (``_furniture``)."""
+    from pdfminer.pdfpage import PDFPage
+
+    candidates, ends, any_text = [], set(), False
+    with _open(path) as pdf:
+        # pdfminer would keep every object it parsed, each page's content stream among them
+        # (the fonts are kept by the resource manager; parsing again cost nothing measurable).
+        pdf.doc.caching = False
+        try:
+            count = sum(1 for _ in PDFPage.create_pages(pdf.doc))
+        except Exception as exc:  # noqa: BLE001 - a damaged page tree
+            raise PipelineError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+        if count == 0:
+            raise PipelineError(f"{path}: the PDF has no pages")
+        if count > max_pages:
+            raise PipelineError(f"{path}: {count} pages, over the limit of {max_pages} (--max-pages)")
+        for number, page in enumerate(_pages(pdf), start=1):
+            try:
+                read = _read_page(page, number)
+            except Exception as exc:  # noqa: BLE001
+                raise PipelineError(f"{path}: page {number} cannot be read ({type(exc).__name__})") from None
+            finally:
+                page.close()  # pdfplumber keeps every parsed page otherwise
+            pickle.dump(read, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            candidates += _edges(read)
+            ends |= {(number, 0), (number, len(read.lines) - 1)}
+            any_text = any_text or bool(read.lines or read.tables)
+    if not any_text:
+        raise PipelineError(f"{path}: no text layer (a scanned PDF?); run OCR first")
+    return count, _furniture(candidates, count, ends)
 
 
 @dataclass
