@@ -29,9 +29,9 @@ _ESCAPED = re.compile(r"_x[0-9a-fA-F]{4}_")  # text that reads as an escape: its
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # characters XML cannot hold: written _xHHHH_
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _MARKUP = re.compile(r"[&<>]")
-# Characters in a text that need more than writing it (with an escape's look-alike, edge
-# spaces and length, checked apart: one character class is searched fastest).
-_CAREFUL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Characters that make a text need more than writing it as it is (an escape's look-alike,
+# edge spaces and length are checked apart: one character class is searched fastest).
+_CAREFUL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _TIME = (1980, 1, 1, 0, 0, 0)  # every part's time in the zip: the bytes do not depend on when
 
 
