@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory import peak_kb  # (this folder is first on sys.path when run as a script)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PAGES = 300
@@ -55,18 +57,8 @@ def _measure(kind: str, paths: list[str]) -> None:
                 page.close()
                 pages += 1
     elapsed = time.perf_counter() - start
-    peak = _peak_mb()
-    print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mb": peak, "returned_mb": returned / 2**20}))
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory. Not ``ru_maxrss``: Linux carries that over an
-    exec from the process that started this one (the benchmark, holding the long PDF it
-    made), so a small reading would show the benchmark's own peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no /proc: an upper bound
+    peak = peak_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # no /proc: ru_maxrss, an upper bound
+    print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mb": peak / 1024, "returned_mb": returned / 2**20}))
 
 
 def _size(source) -> int:

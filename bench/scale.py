@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory import peak_kb  # (this folder is first on sys.path when run as a script)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -126,17 +128,6 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _peak_kb(pid: int) -> int | None:
-    """A process's peak resident memory so far (VmHWM), in KB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
 def measure(command: list[str], cwd: Path) -> dict:
     """Run ``command`` to its end: wall and CPU seconds, largest and summed peak MB, stderr.
 
@@ -154,7 +145,7 @@ def measure(command: list[str], cwd: Path) -> dict:
             tree, todo = _children(), [process.pid]
             while todo:
                 current = todo.pop()
-                peak = _peak_kb(current)
+                peak = peak_kb(current)
                 if peak is not None:
                     peaks[current] = max(peak, peaks.get(current, 0))
                 todo += tree.get(current, [])

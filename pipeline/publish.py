@@ -187,6 +187,11 @@ def _columns(table: registry.Table) -> list[tuple[registry.Column, bool]]:
     return [(column, column.type not in ("boolean", "integer", "number")) for column in table.columns]
 
 
+def _row(values, columns: list[tuple[registry.Column, bool]]) -> list:
+    """A row's values by their columns' types (``_value``), text as it is: as the database holds them."""
+    return [v if v is None or (text and type(v) is str) else _value(v, c) for v, (c, text) in zip(values, columns)]
+
+
 class Database:
     """peel.sqlite written as rows come, report by report: every table made first, rows
     added in the tables' order, the full-text indexes filled and the file compacted on
@@ -206,8 +211,7 @@ class Database:
     def add(self, table: str, rows) -> None:
         """Rows of ``table``: sequences of its columns' values (``export.records``)."""
         sql, columns = self.inserts[table]
-        self.connection.executemany(sql, ([v if v is None or (text and type(v) is str) else _value(v, c)
-                                           for v, (c, text) in zip(values, columns)] for values in rows))
+        self.connection.executemany(sql, (_row(values, columns) for values in rows))
 
     def close(self) -> None:
         for table in registry.data_tables():
@@ -256,20 +260,19 @@ class Workbook:
         self.sheets = {}
         for table in registry.data_tables():
             sheet = self.workbook.add_sheet(table.name, [column.name for column in table.columns])
-            self.sheets[table.name] = (sheet, _columns(table))
+            flags = [k for k, column in enumerate(table.columns) if column.type == "boolean"]
+            self.sheets[table.name] = (sheet, _columns(table), flags)
 
     def add(self, table: str, rows) -> None:
         """Rows of ``table``: sequences of its columns' values (``export.records``)."""
-        sheet, columns = self.sheets[table]
+        sheet, columns, flags = self.sheets[table]
         for values in rows:
-            # Each cell by its column's type, so text is never read as a number or formula.
-            cells = []
-            for value, (column, text) in zip(values, columns):
-                if value is None or (text and type(value) is str):
-                    cells.append(value)
-                    continue
-                cell = _value(value, column)
-                cells.append(bool(cell) if cell is not None and column.type == "boolean" else cell)
+            # Each cell by its column's type, so text is never read as a number or formula;
+            # booleans as such (the database holds them as 0 and 1).
+            cells = _row(values, columns)
+            for k in flags:
+                if cells[k] is not None:
+                    cells[k] = bool(cells[k])
             sheet.add(cells)
 
     def close(self) -> None:

@@ -78,8 +78,7 @@ def _cell(ref: str, value, style: str = "") -> str:
 class _Sheet:
     def __init__(self, name: str, header: list[str]):
         self.name = name
-        self.width = len(header)
-        self.letters = [column_name(k) for k in range(self.width)]
+        self.letters = [column_name(k) for k in range(len(header))]
         self.rows = 0  # below the header
         self.spool = tempfile.TemporaryFile()
         self.spool.write(('<row r="1">' + "".join(_cell(f"{letter}1", text, ' s="1"')
