@@ -503,7 +503,8 @@ def leave_forces_out(corpus: Path, k: int = FOLDS, work: Path | None = None, log
     every annotated force outside it (``training.parts``), and the fold's texts are
     labelled with that model by each system (rules, model, combined), scored apart on
     the corpus's own sentence gold and on this project's annotations. The framework
-    mapping's threshold is chosen again for each fold without the fold's forces.
+    mapping's threshold is chosen again for each fold without the fold's forces, and
+    its table lacks the wordings seen on the fold's pages (``framework.held_out``).
     ``config`` trains each fold's classifier (``train/config.cfg`` unless given).
     """
     from . import framework
@@ -524,8 +525,7 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
     import io
     import tempfile
 
-    from . import framework, readers, structure
-    from .classify import MODES, classify
+    from . import framework
     from .training import train
 
     with tempfile.TemporaryDirectory(prefix="peel-folds-", dir=work) as scratch:
@@ -535,33 +535,47 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
             with contextlib.redirect_stdout(io.StringIO()):
                 model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces),
                               config=config)
-            # The framework mapping's threshold, chosen again without the fold's forces.
-            seen = [e for t, g, _ in pairs if g is not None and force_of_text(t) not in forces
-                    for e in framework_examples(json.loads(g.read_text("utf-8")))]
-            framework.MATCH_THRESHOLD = framework.choose_threshold(seen)
-            fold = Fold(forces, Scores(), threshold=framework.MATCH_THRESHOLD)
-            for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in forces):
-                try:
-                    report = structure.parse(readers.read(text))
-                except PipelineError:
-                    continue
-                labelled = {mode: classify(report, mode, model) for mode in MODES}
-                if gold is not None:
-                    score_structure(labelled["combined"], normalise_gold(json.loads(gold.read_text("utf-8"))),
-                                    fold.scores, text.stem)
-                for source, path in _sentence_golds(text):
-                    lines = [json.loads(l) for l in path.read_text("utf-8").splitlines() if l.strip()]
-                    try:
-                        spans = {(a, b): label for a, b, label in gold_sentence_spans(report.source.text, lines)}
-                    except ValueError:
-                        continue  # the text was edited since it was annotated
-                    score_sentences(labelled["combined"], lines, fold.scores, text.stem)
-                    for mode in MODES:
-                        score_sentences(labelled[mode], lines, fold.labels[source].setdefault(mode, Scores()),
-                                        text.stem)
-                    fold.reliability += [(s.confidence, s.label == spans[(s.char_start, s.char_end)])
-                                         for s in labelled["combined"].sentences if (s.char_start, s.char_end) in spans]
-            results.append(fold)
+            # The framework table without the wordings seen on the fold's own pages.
+            with framework.held_out(t.stem for t, _, _ in pairs if force_of_text(t) in forces):
+                _fold(pairs, forces, model, results)
+
+
+def _fold(pairs, forces, model: Path, results: list) -> None:
+    """One fold of ``_folds``: its forces' texts scored by ``model``."""
+    from . import framework, readers, structure
+    from .classify import MODES, classify
+
+    # The framework mapping's threshold, chosen again without the fold's forces.
+    # Each example is matched without its force's pages' wordings, as the fold's pages are.
+    pages: dict[str, frozenset[str]] = {}
+    for t, _, _ in pairs:
+        pages[force_of_text(t)] = pages.get(force_of_text(t), frozenset()) | {t.stem}
+    seen = [(e, pages[force_of_text(t)]) for t, g, _ in pairs if g is not None and force_of_text(t) not in forces
+            for e in framework_examples(json.loads(g.read_text("utf-8")))]
+    framework.MATCH_THRESHOLD = framework.choose_threshold([e for e, _ in seen], [t for _, t in seen])
+    fold = Fold(forces, Scores(), threshold=framework.MATCH_THRESHOLD)
+    for text, gold, _ in (p for p in pairs if force_of_text(p[0]) in forces):
+        try:
+            report = structure.parse(readers.read(text))
+        except PipelineError:
+            continue
+        labelled = {mode: classify(report, mode, model) for mode in MODES}
+        if gold is not None:
+            score_structure(labelled["combined"], normalise_gold(json.loads(gold.read_text("utf-8"))),
+                            fold.scores, text.stem)
+        for source, path in _sentence_golds(text):
+            lines = [json.loads(l) for l in path.read_text("utf-8").splitlines() if l.strip()]
+            try:
+                spans = {(a, b): label for a, b, label in gold_sentence_spans(report.source.text, lines)}
+            except ValueError:
+                continue  # the text was edited since it was annotated
+            score_sentences(labelled["combined"], lines, fold.scores, text.stem)
+            for mode in MODES:
+                score_sentences(labelled[mode], lines, fold.labels[source].setdefault(mode, Scores()),
+                                text.stem)
+            fold.reliability += [(s.confidence, s.label == spans[(s.char_start, s.char_end)])
+                                 for s in labelled["combined"].sentences if (s.char_start, s.char_end) in spans]
+    results.append(fold)
 
 
 #: Confidence bins of the reliability table: [0, 0.5), [0.5, 0.6), ... [0.9, 1.0].
