@@ -167,24 +167,19 @@ def candidates(peel_year: str | None, pillar: str | None = None, kinds=("questio
             and (pillar is None or w.pillar == pillar)]
 
 
-def _ranked(subject: str, rows: list[Wording]) -> list[tuple[float, str, frozenset[str]]]:
-    """Each framework question's best score for ``subject``, best first, with its best wording's words."""
-    best: dict[str, tuple[float, frozenset[str]]] = {}
+def scores(subject: str, rows: list[Wording]) -> list[tuple[float, str]]:
+    """Each framework question's best score for ``subject``, best first."""
+    best: dict[str, float] = {}
     for row in rows:
         score = similarity(subject, row.wording)
-        if row.framework_question not in best or score > best[row.framework_question][0]:
-            best[row.framework_question] = (score, stems(row.wording))
-    return sorted(((score, fq, words) for fq, (score, words) in best.items()), key=lambda r: (-r[0], r[1]))
+        if row.framework_question not in best or score > best[row.framework_question]:
+            best[row.framework_question] = score
+    return sorted(((score, fq) for fq, score in best.items()), key=lambda r: (-r[0], r[1]))
 
 
 def _vocabulary(framework_question: str) -> frozenset[str]:
     """Every content word of every wording of a framework question, in any year."""
     return frozenset(w for row in table() if row.framework_question == framework_question for w in stems(row.wording))
-
-
-def scores(subject: str, rows: list[Wording]) -> list[tuple[float, str]]:
-    """Each framework question's best score for ``subject``, best first."""
-    return [(score, fq) for score, fq, _ in _ranked(subject, rows)]
 
 
 def match(subject: str, peel_year: str | None, pillar: str | None = None, number: int | None = None,
@@ -200,20 +195,21 @@ def match(subject: str, peel_year: str | None, pillar: str | None = None, number
     rows = candidates(peel_year, None if modern else pillar, ("area",) if modern else ("question",))
     if not rows:
         return None
+    # A question's wordings of other years count for it too: pages word it as other years did.
     asked = {w.framework_question for w in rows}
-    ranked = _ranked(subject, rows + [w for w in table() if w.framework_question in asked and w.peel_year != peel_year
+    ranked = scores(subject, rows + [w for w in table() if w.framework_question in asked and w.peel_year != peel_year
                                       and w.kind == rows[0].kind])
     by_number = {w.framework_question for w in rows if number is not None and pillar is not None and w.number == number}
     if len(by_number) == 1:
         numbered = by_number.pop()
-        top_score, top, _ = ranked[0]
-        if top == numbered or top_score < threshold or dict((q, s) for s, q, _ in ranked)[numbered] > 0:
+        top_score, top = ranked[0]
+        if top == numbered or top_score < threshold or dict((q, s) for s, q in ranked)[numbered] > 0:
             return numbered
-    top_score, top, top_words = ranked[0]
+    top_score, top = ranked[0]
     if top_score < threshold:
         return None
     if len(ranked) > 1:
-        second_score, second, _ = ranked[1]
+        second_score, _ = ranked[1]
         if top_score - second_score < MATCH_MARGIN:
             return None  # a near tie: which question is meant cannot be told
         # "preventing and investigating crime": words the best question never uses (in
