@@ -8,8 +8,8 @@ be compared across forces and years however a page words it.
 
 ``assign`` names the framework question of every grade of a report: by the question's
 number where the page numbers its questions, else by how many of the grade subject's
-content words a wording of one of that year's (and pillar's) questions shares, any
-year's wording of the question, weighted by how rare each word is in the framework.
+content words a wording of one of that year's (and pillar's) questions shares (its
+wording of any year of the same framework), weighted by how rare each word is.
 Nothing close enough gives None: no framework question is better than a wrong one.
 """
 from __future__ import annotations
@@ -95,7 +95,7 @@ def held_out(texts: Iterable[str]):
     on their own words."""
     global _HELD_OUT
     before = _HELD_OUT
-    _HELD_OUT = before | frozenset(texts)
+    _HELD_OUT = before | frozenset([texts] if isinstance(texts, str) else texts)
     _weights.cache_clear()  # how rare a word is depends on the wordings
     try:
         yield
@@ -128,9 +128,10 @@ def _stem(word: str) -> str:
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
         word = word[:-1]  # planning -> plan
-    if len(word) > 5 and word.endswith("at"):
-        word = word[:-2]  # investigating, investigation -> investig
-    return word.removesuffix("e")
+    word = word.removesuffix("e")
+    if len(word) > 6 and word.endswith("at"):
+        word = word[:-2]  # investigating, investigation, investigate -> investig
+    return word
 
 
 @lru_cache(maxsize=16384)  # the framework's wordings, and each subject, are compared many times
@@ -177,9 +178,25 @@ def scores(subject: str, rows: list[Wording]) -> list[tuple[float, str]]:
     return sorted(((score, fq) for fq, score in best.items()), key=lambda r: (-r[0], r[1]))
 
 
-def _vocabulary(framework_question: str) -> frozenset[str]:
-    """Every content word of every wording of a framework question, in any year."""
-    return frozenset(w for row in table() if row.framework_question == framework_question for w in stems(row.wording))
+def _era(peel_year: str | None) -> str:
+    """The framework a PEEL year belongs to: 2014's questions were scoped unlike the
+    same ids' later ("reducing crime and preventing offending" was preventing crime's,
+    "reducing re-offending" is investigating crime's from 2015), and 2021 brought areas."""
+    year = peel_year or ""
+    return "2014" if year == "2014" else "2015-2019" if year < "2021" else "2021-"
+
+
+def _other_years(rows: list[Wording], peel_year: str | None) -> list[Wording]:
+    """The wordings of ``rows``' questions in the other years of ``peel_year``'s framework."""
+    asked = {w.framework_question for w in rows}
+    return [w for w in table() if w.framework_question in asked and w.peel_year != peel_year
+            and _era(w.peel_year) == _era(peel_year)]
+
+
+def _vocabulary(framework_question: str, peel_year: str | None) -> frozenset[str]:
+    """Every content word of a framework question's wordings in the years of ``peel_year``'s framework."""
+    return frozenset(w for row in table() if row.framework_question == framework_question
+                     and _era(row.peel_year) == _era(peel_year) for w in stems(row.wording))
 
 
 def match(subject: str, peel_year: str | None, pillar: str | None = None, number: int | None = None,
@@ -195,16 +212,16 @@ def match(subject: str, peel_year: str | None, pillar: str | None = None, number
     rows = candidates(peel_year, None if modern else pillar, ("area",) if modern else ("question",))
     if not rows:
         return None
-    # A question's wordings of other years count for it too: pages word it as other years did.
-    asked = {w.framework_question for w in rows}
-    ranked = scores(subject, rows + [w for w in table() if w.framework_question in asked and w.peel_year != peel_year
-                                      and w.kind == rows[0].kind])
     by_number = {w.framework_question for w in rows if number is not None and pillar is not None and w.number == number}
-    if len(by_number) == 1:
+    if len(by_number) == 1:  # read on the year's own wordings: its numbers are that year's
         numbered = by_number.pop()
-        top_score, top = ranked[0]
-        if top == numbered or top_score < threshold or dict((q, s) for s, q in ranked)[numbered] > 0:
+        own = scores(subject, rows)
+        top_score, top = own[0]
+        if top == numbered or top_score < threshold or dict((q, s) for s, q in own)[numbered] > 0:
             return numbered
+    # A question's wordings of the other years of its framework count for it too: pages
+    # word it as other years did.
+    ranked = scores(subject, rows + _other_years(rows, peel_year))
     top_score, top = ranked[0]
     if top_score < threshold:
         return None
@@ -213,11 +230,11 @@ def match(subject: str, peel_year: str | None, pillar: str | None = None, number
         if top_score - second_score < MATCH_MARGIN:
             return None  # a near tie: which question is meant cannot be told
         # "preventing and investigating crime": words the best question never uses (in
-        # any year's wording) and another question has mean the subject joins two
+        # any year of its framework) and another question has mean the subject joins two
         # questions, and is neither alone. ("tackling" is preventing crime's in 2017 and
         # serious and organised crime's in 2015: in a 2015 subject it joins none.)
         others = {w for row in rows if row.framework_question != top for w in stems(row.wording)}
-        if (stems(subject) - _vocabulary(top)) & others:
+        if (stems(subject) - _vocabulary(top, peel_year)) & others:
             return None
     return top
 
