@@ -528,6 +528,7 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
     from . import framework
     from .training import train
 
+    pages = pages_by_force(pairs)
     with tempfile.TemporaryDirectory(prefix="peel-folds-", dir=work) as scratch:
         for number, forces in enumerate(folds(pairs, k), start=1):
             if log:
@@ -536,20 +537,25 @@ def _folds(pairs, k, work, log, results: list, config: Path | None = None) -> No
                 model = train(Path(scratch) / f"fold-{number}", Path(scratch) / f"model-{number}", frozenset(forces),
                               config=config)
             # The framework table without the wordings seen on the fold's own pages.
-            with framework.held_out(t.stem for t, _, _ in pairs if force_of_text(t) in forces):
-                _fold(pairs, forces, model, results)
+            with framework.held_out(name for force in forces for name in pages[force]):
+                _fold(pairs, forces, model, results, pages)
 
 
-def _fold(pairs, forces, model: Path, results: list) -> None:
-    """One fold of ``_folds``: its forces' texts scored by ``model``."""
+def pages_by_force(pairs) -> dict[str, frozenset[str]]:
+    """Each force's corpus texts (names without ".txt", as ``framework.held_out`` takes them)."""
+    pages: dict[str, set[str]] = {}
+    for text, _, _ in pairs:
+        pages.setdefault(force_of_text(text), set()).add(text.stem)
+    return {force: frozenset(names) for force, names in pages.items()}
+
+
+def _fold(pairs, forces, model: Path, results: list, pages: dict[str, frozenset[str]]) -> None:
+    """One fold of ``_folds``: its forces' texts scored by ``model``; ``pages``: ``pages_by_force``."""
     from . import framework, readers, structure
     from .classify import MODES, classify
 
     # The framework mapping's threshold, chosen again without the fold's forces.
     # Each example is matched without its force's pages' wordings, as the fold's pages are.
-    pages: dict[str, frozenset[str]] = {}
-    for t, _, _ in pairs:
-        pages[force_of_text(t)] = pages.get(force_of_text(t), frozenset()) | {t.stem}
     seen = [(e, pages[force_of_text(t)]) for t, g, _ in pairs if g is not None and force_of_text(t) not in forces
             for e in framework_examples(json.loads(g.read_text("utf-8")))]
     framework.MATCH_THRESHOLD = framework.choose_threshold([e for e, _ in seen], [t for _, t in seen])

@@ -52,14 +52,6 @@ def _gold(corpus: Path) -> list[tuple[str, dict, dict]]:
     return out
 
 
-def _pages_by_force(corpus: Path) -> dict[str, frozenset[str]]:
-    """Each force's corpus texts (names without ".txt"): what ``framework.held_out`` takes."""
-    pages: dict[str, set[str]] = {}
-    for path in (corpus / "texts").glob("*.txt"):
-        pages.setdefault(path.name.split("_", 1)[0], set()).add(path.stem)
-    return {force: frozenset(names) for force, names in pages.items()}
-
-
 def _figures(pairs) -> dict[str, Counter]:
     """Counts per part: gold grades naming a question, given one, given the right one, given a wrong one."""
     counts = {"original": Counter(), "added": Counter()}
@@ -277,11 +269,11 @@ def test_gold_wordings_name_their_framework_questions_without_their_forces_own_w
     """Leave-forces-out for the matching: each force's gold wordings matched with the
     table's wordings from that force's pages held out (as ``make evaluate --folds``
     does), so what is scored is how the matching serves a force it has not seen."""
-    pages = _pages_by_force(corpus)
+    pages = evaluate.pages_by_force(evaluate.corpus_pairs(corpus))
     pairs = []
     for name, gold, want in _gold(corpus):
         pillar = gold.get("pillar") if gold["page_type"] == "pillar" else None
-        with framework.held_out(pages[name.split("_", 1)[0]]):
+        with framework.held_out(pages[evaluate.force_of_text(Path(name))]):
             got = framework.match(want["question"], gold["peel_year"], pillar, want["number"])
         pairs.append((name, EXPECTED[(gold["peel_year"], want["question"])], got))
     counts = _figures(pairs)["all"]
@@ -295,12 +287,12 @@ def test_choose_threshold_holds_out_each_examples_pages(corpus):
     """Chosen on every force with each force's own wordings held out, the threshold is
     the shipped one (``test_a_page_held_out_is_matched_on_the_other_wordings`` shows a
     page held out changing the choice)."""
-    pages = _pages_by_force(corpus)
+    pages = evaluate.pages_by_force(evaluate.corpus_pairs(corpus))
     examples, held = [], []
     for name, gold, _ in {(n, json.dumps(g), "") for n, g, _ in _gold(corpus)}:
         found = evaluate.framework_examples(json.loads(gold))
         examples += found
-        held += [pages[name.split("_", 1)[0]]] * len(found)
+        held += [pages[evaluate.force_of_text(Path(name))]] * len(found)
     assert framework.choose_threshold(examples, held) == framework.MATCH_THRESHOLD
 
 
