@@ -147,6 +147,8 @@ _EARLIER_GRADE = re.compile(
     r"(?:judged|assessed|considered|graded|be|as)\s+(?:to\s+be\s+|as\s+)?(?P<g>" + GRADE + r")\b", re.IGNORECASE
 )
 _QUOTED_GRADE = re.compile(r"[‘'\"“](" + GRADE + r")[’'\"”]", re.IGNORECASE)
+#: A grade word anywhere: what every shape needs.
+_ANY_GRADE = re.compile(GRADE, re.IGNORECASE)
 # "good, with elements of outstanding, in ...": the aside does not change the grade.
 _ASIDE = re.compile(r",\s*with\s+(?:some\s+)?elements\s+of\s+" + GRADE + r",", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+[\"'’”)]*|$)")
@@ -442,6 +444,8 @@ def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> list
     """(grade, subject, earlier year, shape) of each judgment of one sentence: the first shape that reads it."""
     if _NARRATIVE_ONLY.search(sentence):
         return [("not_graded", "leadership", None, "not graded")]
+    if not _ANY_GRADE.search(sentence):
+        return []  # every shape reads a grade word: most sentences need not be tried
     for shape, read in (("pillar line", _pillar_line), ("earlier judgment", _earlier_judgment),
                         ("we judge", _we_judge),
                         ("by reference", lambda text, modern: _by_reference(text, previous, modern))):

@@ -58,12 +58,16 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if repaired != text:
         text = repaired
         notes.append("mojibake repaired")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 100):
         raise PipelineError(f"{name}: binary file ({controls} control characters), not report text")
     if not text.strip():
         raise PipelineError(f"{name}: file is empty")
     return text, f"{encoding} ({'; '.join(notes)})" if notes else encoding
+
+
+#: Control characters no report text has (tab, line ends and form feed are text).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _utf16_or_32(data: bytes) -> str | None:
