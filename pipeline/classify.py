@@ -36,7 +36,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import CONTEXT_CUES, CUES
+from .wordings import CONTEXT_CUES, CUES, SUBORDINATORS
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -66,6 +66,7 @@ SECTION_LABELS = {
     "recommendation": "recommendation",
     "cause_of_concern": "concern",
     "area_for_improvement": "improvement",
+    "about_inspection": "finding",
 }
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -237,6 +238,18 @@ def peel_sentencizer(doc: Doc) -> Doc:
     return doc
 
 
+def _cue_label(doc: Doc, cue) -> str:
+    """The label a cue span gives: "... should" in a subordinate clause ("where the force
+    should improve") is only a hint."""
+    if cue.label_ == "improvement" and cue[-1].lower_ == "should":
+        before = cue.start - 1
+        if before >= 0 and doc[before].lower_ == "the":
+            before -= 1
+        if before >= 0 and doc[before].lower_ in SUBORDINATORS:
+            return "improvement_hint"
+    return cue.label_
+
+
 class Labeller:
     """One label per sentence from section context, cue rules and the classifier."""
 
@@ -246,7 +259,9 @@ class Labeller:
         self.mode = mode
 
     def __call__(self, doc: Doc) -> Doc:
-        found = {cue.label_ for cue in doc.spans.get("peel_rules", [])}
+        found = {_cue_label(doc, cue) for cue in doc.spans.get("peel_rules", [])}
+        if "inspection" in found:
+            found -= {"improvement", "improvement_hint"}  # the inspectorate on its own work
         cats = doc.cats if doc.cats else None
         ext = doc._  # each ``doc._`` makes an object: once per Doc
         ext.peel_label, ext.confidence, ext.method = self.decide(

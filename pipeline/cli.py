@@ -318,7 +318,7 @@ def evaluate(gold_dir: Path, raw: Path, corpus: Path | None, folds: int, errors:
     if folds and has_corpus:
         click.echo()
         results = scoring.leave_forces_out(corpus_dir, folds, log=lambda line: click.echo(line, err=True))
-        click.echo(scoring.format_folds(results))
+        click.echo(scoring.format_folds(results, errors))
     elif folds:
         click.echo("no corpus: no leave-forces-out figures", err=True)
     if not (anything or scored):

@@ -601,9 +601,10 @@ def reliability(pairs: list[tuple[float, bool]]) -> tuple[list[tuple[str, int, f
     return rows, (error if pairs else None)
 
 
-def format_folds(results: list[Fold]) -> str:
+def format_folds(results: list[Fold], errors: bool = False) -> str:
     """Per-fold figures with their mean and the worst fold's; labels per system and per
-    annotation; the reliability of the pipeline's confidence."""
+    annotation; the reliability of the pipeline's confidence; with ``errors``, every
+    mismatch of the pipeline (combined) with gold, fold by fold."""
     from .classify import MODES
 
     columns = {f"fold {i}": headline(fold.scores) for i, fold in enumerate(results, start=1)}
@@ -633,4 +634,8 @@ def format_folds(results: list[Fold]) -> str:
             f"{'confidence':<12}{'sentences':>10}{'mean conf':>11}{'accuracy':>10}"]
     out += [f"{name:<12}{n:>10}{figure(c, '>11.3f')}{figure(a, '>10.3f')}" for name, n, c, a in rows]
     out.append(f"expected calibration error {figure(error, '.3f')}")
+    if errors:
+        for i, fold in enumerate(results, start=1):
+            out += ["", f"== Leave-forces-out mismatches, fold {i} ({', '.join(fold.forces)})"]
+            out += [f"  {line}" for line in fold.scores.failures]  # structure, and labels on every annotation
     return "\n".join(out)

@@ -16,7 +16,9 @@ GRADES = ("outstanding", "good", "adequate", "requires_improvement", "inadequate
 LABELS = ("recommendation", "concern", "grade", "improvement", "finding")
 
 #: Where a sentence sits in a report.
-SECTIONS = ("summary", "narrative", "area_for_improvement", "cause_of_concern", "recommendation")
+#: ``about_inspection``: the inspectorate on its own approach and terms ("Important changes
+#: to PEEL"), not on the force.
+SECTIONS = ("summary", "narrative", "area_for_improvement", "cause_of_concern", "recommendation", "about_inspection")
 
 
 class PipelineError(Exception):

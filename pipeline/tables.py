@@ -216,7 +216,9 @@ SENTENCES = Table(
      _c("question_number", "integer", "the number of the question it sits under", "not numbered, or the "
         "summary at the top"),
      QUESTION_KEY,
-     _c("section", "string", "where it sits", enum=SECTIONS),
+     _c("section", "string", "where it sits; `about_inspection` is what a report says of the inspection "
+        "itself (\"Important changes to PEEL\", \"Terminology in this report\"), not of the force: its "
+        "sentences are `finding`", enum=SECTIONS),
      _c("label", "string", "what it says (LABELS.md)", enum=LABELS),
      _c("confidence", "number", "0-1: the classifier's probability for the label (method `model`), or the "
         "fixed confidence of the section (0.95) or cue rule (0.8-0.9)"),

@@ -215,6 +215,12 @@ SECTION_HEADING = re.compile(
     r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
 )
 SECTION_NAMES = {"area": "area_for_improvement", "caus": "cause_of_concern", "reco": "recommendation"}
+#: The headings of what a report says about the inspection itself (2021+ reports): its
+#: sentences describe the inspectorate's approach, not the force, so none of them grades
+#: the force or asks it to improve ("we can state more precisely where we consider
+#: improvement is needed").
+ABOUT_INSPECTION_HEADING = re.compile(
+    r"^(?:Important changes to PEEL|Terminology in this report|PEEL 20\d\d\s*[–-]\s*20\d\d)$", re.IGNORECASE)
 #: The headings of the 2021+ reports' own.
 REPORT_MARKERS = re.compile(r"^(?:Overall summary|Our judgments|PEEL 20\d\d\s*[–-]\s*20\d\d)$")
 #: What ends the lead-in of a 2021+ report's judgments table ("... as follows:").
@@ -455,6 +461,12 @@ CUES: dict[str, list[str]] = {
         *phrases("of", ["concern", "particular"], ["to", "concern"]),
         *phrases("concerned", "that"),
         *phrases(["is", "are", "remain", "remains"], "concerned"),
+        # "I am also concerned about", "I am especially worried about", "I have concerns"
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"],
+                 ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
+                 ["concerned", "worried"]),
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "worried"),
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["have", "has", "had"], ["", "also"], "concerns"),
         *phrases(["concern", "concerns"], ["about", "that"]),
         *phrases(["serious", "significant"], ["concern", "concerns"]),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "concerned"),
@@ -469,6 +481,7 @@ CUES: dict[str, list[str]] = {
         *phrases("change", "of", "grade"),
         *phrases("same", "as", "last", "year"),
         *phrases("graded", "judgment"),
+        *phrases(["n’t", "n't", "not"], "make", "graded", "judgments"),  # "We don’t make graded judgments in these areas"
         # A grade carried over without naming it (LABELS.md hard cases).
         *phrases(["still", "now"], ["stand", "stands"]),
         *phrases(["been", "have", "has", "we"], "carried", "over"),
@@ -488,6 +501,10 @@ CUES: dict[str, list[str]] = {
         *phrases("could", "be", "improved"),
         *phrases("could", ["improve", "better"]),
         *phrases("would", "benefit"),
+        # The force saying what it should do ("The force should ensure ...", "It should also
+        # check ..."); after "where", "as", "how" (SUBORDINATORS) it only describes: a hint.
+        *phrases(["force", "constabulary", "it"], ["", "also", "therefore", "now", "still", "urgently", "further"],
+                 "should"),
     ],
     # Words that often, not always, say so ("should lead to", "areas for improvement
     # identified in 2016"): the classifier may overrule them.
@@ -497,7 +514,21 @@ CUES: dict[str, list[str]] = {
         *phrases(["area", "areas"], "for", "improvement"),
         *phrases("needed", "to"),
     ],
+    # The inspectorate on its own work ("We set out ... where the force should improve in
+    # the rest of this report", "we can state more precisely where we consider improvement
+    # is needed", "We will revisit this area for improvement"): its words of improvement
+    # say what the inspection looks at, not what the force is to do, so they decide nothing.
+    "inspection": [
+        *phrases("rest", "of", "this", "report"),
+        *phrases("we", ["can", "will"], ["state", "revisit", "assess"]),
+        *phrases("we", ["", "just", "also"], "focused", "on"),
+        *phrases("we", "did", ["n’t", "n't", "not"], ["", "fully"], "inspect"),
+    ],
 }
+
+#: Words that make the clause after them subordinate ("where the force should improve"):
+#: a cue there describes rather than asks.
+SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "when"})
 
 
 

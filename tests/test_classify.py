@@ -78,6 +78,22 @@ def test_section_context_decides_list_items(cambridgeshire):
         ("This is a worse position than in 2014 when HMIC judged the constabulary as good.", "grade"),
         ("The force needs to improve its approach to investigations.", "improvement"),
         ("Officers and staff work well with other organisations.", "finding"),
+        # A grade carried over (LABELS.md), but not the lead-in of the judgments table.
+        ("We don’t make graded judgments in these areas.", "grade"),
+        ("We do not make graded judgments in these areas.", "grade"),
+        ("We make graded judgments in nine of these ten as follows:", "finding"),
+        # The force told what it should do, in a main clause (kent_2018_effectiveness).
+        ("It should therefore make sure officers are making the right decisions.", "improvement"),
+        # The inspector's concern, however it is put (leicestershire_2016_overview_part2,
+        # northamptonshire_2018_overview).
+        ("I am also concerned about how Leicestershire Police investigates crime.", "concern"),
+        ("I am especially worried about the force’s efficiency.", "concern"),
+        # The inspectorate on its own work: its words of improvement decide nothing.
+        ("As a result, we can state more precisely where we consider improvement is needed and highlight "
+         "more effectively the best ways of doing things.", "finding"),
+        ("We set out our detailed findings about things the force is doing well and where the force should "
+         "improve in the rest of this report.", "finding"),
+        ("We will revisit this area for improvement as part of our inspection programme.", "finding"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):
@@ -85,3 +101,47 @@ def test_rule_cues_label_prose(sentence, label):
     assert doc._.peel_label == label
     assert doc._.method == ("default" if label == "finding" else "rule")
     assert 0 < doc._.confidence <= 1
+
+
+@pytest.mark.parametrize("name, first, after", [
+    ("cheshire_2021-22_integrated_part1", "Important changes to PEEL", "HM Inspector’s observations"),
+    # "PEEL 2023–2025", then "Terminology in this report"
+    ("north-yorkshire_2023-25_integrated_part1", "PEEL 2023–2025", "HM Inspector’s summary"),
+])
+def test_what_a_report_says_of_the_inspection_is_no_finding_about_the_force(corpus, name, first, after):
+    """The methodology under these headings ("we can state more precisely where we consider
+    improvement is needed") is every sentence a finding (LABELS.md; the corpus gold), and
+    the section ends at the next heading of the report's own."""
+    from pipeline.runner import process_file
+
+    path = corpus / "texts" / f"{name}.txt"
+    text = path.read_text("utf-8")
+    labelled = process_file(path)
+    start, end = text.index(f"\n{first}\n"), text.index(f"\n{after}\n")
+    under = [s for s in labelled.sentences if start <= s.char_start < end]
+    assert len(under) >= 6
+    assert {(s.section, s.label, s.method) for s in under} == {("about_inspection", "finding", "section")}
+    # The summary before it and the inspector's summary after it are the report's own.
+    before = [s for s in labelled.sentences if s.char_start < start]
+    later = [s for s in labelled.sentences if s.char_start >= end]
+    assert before and {s.section for s in before} == {"summary"}
+    assert later and later[0].section == "summary"
+    # Its talk of grades ("A reduction in grade, particularly from good to adequate") grades nothing.
+    assert all(not (start <= g.char_start < end) for g in labelled.report.grades)
+
+
+@pytest.mark.parametrize("sentence, label", [
+    ("The force should ensure that its advice and guidance to officers is clear.", "improvement"),
+    ("The constabulary should ensure that there is regular and active supervision of investigations.",
+     "improvement"),
+    # After "where", "as", "how": it describes, and is a hint the classifier may overrule.
+    ("The force does not always record crime as it should.", "improvement_hint"),
+    ("It knows where the force should put its resources.", "improvement_hint"),
+])
+def test_should_says_what_the_force_is_to_do_only_in_a_main_clause(sentence, label):
+    from pipeline.classify import _cue_label
+
+    doc = build_nlp("rules")(sentence)
+    should = [cue for cue in doc.spans["peel_rules"] if cue.label_ == "improvement"]
+    assert len(should) == 1 and should[0][-1].lower_ == "should"
+    assert _cue_label(doc, should[0]) == label

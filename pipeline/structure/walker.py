@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .. import judgments
 from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
-from ..wordings import (AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START, ITEMS_TITLE, LAST_UPDATED,
+from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START, ITEMS_TITLE, LAST_UPDATED,
                         LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE, NUMBERED_QUESTION, PILLAR_TITLE, PILLARS,
                         QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN, REPORT_MARKERS,
                         SECTION_HEADING, SECTION_NAMES, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line,
@@ -165,12 +165,16 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.report_heading = True
         state.section = SECTION_NAMES[match["name"][:4].lower()]
         return
-    if REPORT_MARKERS.match(key):
+    if (marker := REPORT_MARKERS.match(key)) or ABOUT_INSPECTION_HEADING.match(key):
         _close(state)
-        state.report_heading = True
+        state.report_heading = state.report_heading or bool(marker)
         state.heading = (body, start, end)
         state.in_judgments = key == "Our judgments"
         state.table_grade = None
+        # "PEEL 2023–2025" heads what the report says of the inspection cycle: below the
+        # summary, not as a page's title.
+        if ABOUT_INSPECTION_HEADING.match(key) and (not marker or state.prose):
+            state.question, state.section = None, "about_inspection"
         return
     if (numbered := NUMBERED_QUESTION.match(key)) and _question_line(numbered["question"]):
         # "1. How effective is the force at ...?": the number and the question on one line.
@@ -241,7 +245,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
             # 2021+ reports: a heading without a grade line may start an area that is
             # not graded; what follows is not filed under the area before it.
             state.question, state.section = None, "narrative"
-        elif state.section in ("area_for_improvement", "cause_of_concern", "recommendation"):
+        elif state.section in ("area_for_improvement", "cause_of_concern", "recommendation", "about_inspection"):
             state.section = "narrative" if state.question else "summary"
         return
     if state.in_judgments and (state.table_grade or not key.endswith(":")):
