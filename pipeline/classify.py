@@ -60,6 +60,10 @@ LEAD_IN_LABELS = ("recommendation", "concern", "grade", "improvement")
 GRADE_PLACES = frozenset({"ctx_first_under_heading", "ctx_prev_none", "ctx_list_item", "ctx_page_overview",
                           "ctx_q_ungraded", "ctx_prev_grade", "ctx_prev_judge"})
 
+#: The context pseudo-token of a grade the judgments grammar read in a sentence, before its
+#: scope ("ctx_states_question").
+STATES_PREFIX = "ctx_states_"
+
 # A label that a section implies for every sentence in it (LABELS.md: "Labels judge a
 # sentence in its context").
 SECTION_LABELS = {
@@ -182,7 +186,7 @@ def report_units(nlp: Language, report: Report) -> list[Unit]:
             a, b = block.char_start + start, block.char_start + end
             # What the judgments grammar read in the sentence: a grade of this scope
             # (chosen by the leave-forces-out figure: grade and improvement gain most).
-            states = sorted({f"ctx_states_{scope}" for g_start, g_end, scope in stated if g_start < b and a < g_end})
+            states = sorted({f"{STATES_PREFIX}{scope}" for g_start, g_end, scope in stated if g_start < b and a < g_end})
             unit = Unit(block, start, end, k == len(block_spans) - 1,
                         context_words(report, i, k, previous, lead_in_rules) + tuple(states), tokens)
             previous = unit.words
@@ -293,8 +297,11 @@ class Labeller:
             return rule, RULE_CONFIDENCE[rule], "rule"
         if label == "grade":
             # A judgment with no grade cue ("has a good understanding of demand") is a
-            # grade only where a judgment is stated (LABELS.md, adjectival judgments).
-            if rule == "grade" or not GRADE_PLACES or set(context) & GRADE_PLACES:
+            # grade only where a judgment is stated (LABELS.md, adjectival judgments), or
+            # where the judgments grammar read one in it ("In 2017, we judged South
+            # Yorkshire Police as good at ...").
+            if rule == "grade" or not GRADE_PLACES or set(context) & GRADE_PLACES \
+                    or any(word.startswith(STATES_PREFIX) for word in context):
                 return label, cats[label], "model"
             label = max((name for name in LABELS if name != "grade"), key=lambda name: cats[name])
         if rule in ("grade", "improvement"):

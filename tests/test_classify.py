@@ -145,3 +145,15 @@ def test_should_says_what_the_force_is_to_do_only_in_a_main_clause(sentence, lab
     should = [cue for cue in doc.spans["peel_rules"] if cue.label_ == "improvement"]
     assert len(should) == 1 and should[0][-1].lower_ == "should"
     assert _cue_label(doc, should[0]) == label
+
+
+def test_a_grade_the_judgments_grammar_read_is_a_grade_wherever_it_stands():
+    """"In 2017, we judged South Yorkshire Police as good at treating the public fairly."
+    after a paragraph (no grade cue: the force is named; not a place adjectival judgments
+    grade): the classifier's grade stands because the structure stage read a grade there."""
+    labeller = build_nlp("combined").get_pipe("peel_labeller")
+    cats = {"grade": 0.99, "finding": 0.006, "improvement": 0.002, "concern": 0.001, "recommendation": 0.001}
+    place = ("ctx_sec_summary", "ctx_paragraph", "ctx_page_pillar")
+    assert labeller.decide(None, set(), cats, place + ("ctx_states_question",))[:3:2] == ("grade", "model")
+    # Without it, a judgment with no grade cue is no grade there (LABELS.md, adjectival judgments).
+    assert labeller.decide(None, set(), cats, place)[0] != "grade"
