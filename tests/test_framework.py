@@ -329,3 +329,32 @@ def test_cambridgeshire_questions(cambridgeshire):
     assert questions == {1: E + "preventing-crime", 2: E + "investigating-crime", 3: E + "protecting-vulnerable",
                          4: E + "serious-organised-crime"}
     assert [g.framework_question for g in report.grades if g.scope == "overall"] == ["effectiveness"]
+
+
+@pytest.mark.parametrize("judgment, question", [
+    # Worded as the question's own activity: read by the judgments' words alone.
+    ("The constabulary is good at tackling serious and organised crime.", "tackling serious and organised crime"),
+    # Worded as a noun the force owns (gloucestershire 2016's "Its management of serious and
+    # organised crime is inadequate"): the question named through the framework's wordings.
+    ("Its management of serious and organised crime is good.", "Its management of serious and organised crime"),
+])
+def test_a_summary_judgment_names_a_question_in_the_frameworks_words(corpus, tmp_path, judgment, question):
+    text = (corpus / "texts" / "cheshire_2018_effectiveness.txt").read_text("utf-8")
+    stated = "The constabulary is good at tackling serious and organised crime."
+    assert stated in text
+    path = tmp_path / "cheshire_2018_effectiveness.txt"
+    path.write_text(text.replace(stated, judgment), encoding="utf-8")
+    report = structure.parse(readers.read(path))
+    graded = [g for g in report.grades if g.scope == "question" and g.subject == question]
+    assert [(g.grade, g.framework_question) for g in graded] == [("good", "effectiveness.serious-organised-crime")]
+
+
+def test_a_narrower_aspect_is_no_question_for_being_near_one(corpus, tmp_path):
+    """"Its support to victims of domestic abuse is good" shares words with the question of
+    protecting vulnerable people, but is not close to any of its wordings: no question grade."""
+    text = (corpus / "texts" / "cheshire_2018_effectiveness.txt").read_text("utf-8")
+    stated = "The constabulary is good at tackling serious and organised crime."
+    path = tmp_path / "cheshire_2018_effectiveness.txt"
+    path.write_text(text.replace(stated, "Its support to victims of domestic abuse is good."), encoding="utf-8")
+    report = structure.parse(readers.read(path))
+    assert not [g for g in report.grades if g.scope == "question" and "domestic abuse" in g.subject]

@@ -160,6 +160,24 @@ def _part_of(subject: str, topic: str, report: Report) -> bool:
     return bool(_stems(subject) & {s for w in wordings for s in _stems(w)})
 
 
+#: How close a summary's judgment must come to a wording of its year's framework to name
+#: that question (``framework.similarity``): far closer than the mapping needs, since a
+#: narrower aspect ("supporting victims of domestic abuse") shares a question's words.
+#: The lowest (in steps of 0.05) that adds no grade the corpus gold lacks.
+NAMES_QUESTION = 0.75
+
+
+def _names_question(subject: str, report) -> bool:
+    """Whether a summary's judgment names one of PEEL's questions: in the words questions
+    are judged in (``question_subject``), or in words close to its year's framework's
+    ("Its management of serious and organised crime is inadequate")."""
+    from .. import framework
+
+    return question_subject(subject) or framework.match(
+        subject, report.peel_year, report.pillar if report.page_type == "pillar" else None,
+        threshold=NAMES_QUESTION) is not None
+
+
 def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope,
            aspects_of=(), aspect_of=None, untitled_lead=False) -> Grade | None:
     """Decide what a prose judgment grades, or None when it adds nothing.
@@ -209,7 +227,7 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return None  # the question's judgment is already stated; this is a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
-    if block.section != "summary" or not question_subject(judgment.subject):
+    if block.section != "summary" or not _names_question(judgment.subject, report):
         return None  # a detail of a finding, not the grade of a question or area
     if judgment.shape != "earlier judgment" and (
             judged := next((t for t in aspects_of if _part_of(judgment.subject, t, report)), None)):
