@@ -303,6 +303,13 @@ CAUSE_OF_CONCERN = re.compile(
     r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
     re.IGNORECASE,
 )
+#: A sentence that only calls what the sentence before says a cause of concern ("This is a
+#: cause of concern.", "This is a cause of concern to HMIC.").
+CONCERN_BACK_REFERENCE = re.compile(
+    r"^(?:this|that|these|it)\s+(?:is|are|was|were|remains?)\s+(?:also\s+|still\s+)?(?:a|an)\s+(?:\w+\s+)?"
+    r"causes?\s+(?:of|for)\s+concern(?:\s+(?:to|for)\s+(?:us|hmic|hmicfrs|the\s+inspectorate))?[.!]?$",
+    re.IGNORECASE,
+)
 #: The lead-in of a cause of concern's recommendations: "To address this cause of concern,
 #: we recommend that ...:", "The force should immediately:".
 CONCERN_RECOMMENDATIONS_LEAD_IN = re.compile(

@@ -231,3 +231,22 @@ def test_overall_grade_stated_only_in_prose(tmp_path, sentence):
         (1, "How effective is the force at investigating crime?", "inadequate")]
     (question,) = report.questions
     assert report.source.text[question.char_start:question.char_end] == question.question
+
+
+def test_this_is_a_cause_of_concern_names_the_sentence_before(tmp_path):
+    """"The force needs to improve the quality of its investigations. This is a cause of
+    concern." (a warwickshire 2018 layout): the concern is what the sentence before says,
+    the two sentences one item."""
+    from pipeline.runner import process_file
+
+    stated = ("However, the constabulary needs to improve its approach to ensuring that crime investigations are "
+              "of a consistently good quality so that it can effectively fight crime and bring more offenders "
+              "to justice.")
+    text = CAMBRIDGESHIRE.read_text("utf-8")
+    assert stated in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(stated, stated + " This is a cause of concern."), encoding="utf-8")
+    report = process_file(path).report
+    prose = [c for c in report.causes_of_concern if "consistently good quality" in c.text]
+    assert [c.text.strip() for c in prose] == [stated + " This is a cause of concern."]
+    assert report.source.text[prose[0].char_start:prose[0].char_end] == prose[0].text

@@ -11,8 +11,8 @@ from __future__ import annotations
 from .. import judgments
 from ..model import AreaForImprovement, Block, CauseOfConcern, Recommendation, Report
 from ..vocabulary import content_words
-from ..wordings import (ALL_FORCES, AREAS_LEAD_IN, CAUSE_OF_CONCERN, CONCERN_LEAD_IN, CONCERN_RECOMMENDATIONS_LEAD_IN,
-                        ITEMS_TITLE, RECALLED_RECOMMENDATION)
+from ..wordings import (ALL_FORCES, AREAS_LEAD_IN, CAUSE_OF_CONCERN, CONCERN_BACK_REFERENCE, CONCERN_LEAD_IN,
+                        CONCERN_RECOMMENDATIONS_LEAD_IN, ITEMS_TITLE, RECALLED_RECOMMENDATION)
 from .lines import _words
 
 
@@ -111,6 +111,7 @@ def read_items(report: Report, blocks) -> None:
             rec.append(_recommendation(len(rec), block, recalled, _recalled_by(recalled.text)))
         else:
             recalled = None
+            before = None  # the sentence before, in this block
             for match in judgments.sentences(block.text):
                 sentence = block.text[match[0]:match[1]]
                 earlier = _recalled_by(sentence)
@@ -122,9 +123,15 @@ def read_items(report: Report, blocks) -> None:
                         block.char_start + match[0], block.char_start + match[1],
                         block.truncated and match[1] == len(block.text), *earlier))
                 if CAUSE_OF_CONCERN.search(sentence):
+                    if before is not None and CONCERN_BACK_REFERENCE.match(sentence.strip()):
+                        # "The force needs to improve the quality of its investigations. This is a
+                        # cause of concern.": the concern is what the sentence before says, with it.
+                        match = (before[0], match[1])
+                        sentence = block.text[match[0]:match[1]]
                     concerns.append((CauseOfConcern(
                         "", block.question_number, block.question, sentence, block.char_start + match[0],
                         block.char_start + match[1], block.truncated and match[1] == len(block.text)), False))
+                before = match
         previous = block
     flush_lead_in()
     rec.sort(key=lambda r: r.char_start)  # recalled ones, found in prose, in reading order too
