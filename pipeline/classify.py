@@ -36,7 +36,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import CONTEXT_CUES, CUES, SUBORDINATORS
+from .wordings import CONTEXT_CUES, CUES, SHOULD_FOLLOWS, SUBORDINATORS
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -244,13 +244,18 @@ def peel_sentencizer(doc: Doc) -> Doc:
 
 def _cue_label(doc: Doc, cue) -> str:
     """The label a cue span gives: "... should" in a subordinate clause ("where the force
-    should improve") is only a hint."""
+    should improve") or saying what is to follow ("The constabulary should see the
+    benefits", "It should be noted") is only a hint."""
     if cue.label_ == "improvement" and cue[-1].lower_ == "should":
-        before = cue.start - 1
-        if before >= 0 and doc[before].lower_ == "the":
-            before -= 1
-        if before >= 0 and doc[before].lower_ in SUBORDINATORS:
+        if cue.end < len(doc) and doc[cue.end].lower_ in SHOULD_FOLLOWS:
             return "improvement_hint"
+        # A subordinator up to three words before, within the clause ("where the force
+        # should", "which crimes it should").
+        for token in reversed(doc[max(0, cue.start - 3):cue.start]):
+            if token.is_punct:
+                break
+            if token.lower_ in SUBORDINATORS:
+                return "improvement_hint"
     return cue.label_
 
 
@@ -263,9 +268,12 @@ class Labeller:
         self.mode = mode
 
     def __call__(self, doc: Doc) -> Doc:
-        found = {_cue_label(doc, cue) for cue in doc.spans.get("peel_rules", [])}
-        if "inspection" in found:
-            found -= {"improvement", "improvement_hint"}  # the inspectorate on its own work
+        cues = doc.spans.get("peel_rules", [])
+        # The inspectorate on its own work ("we can state ... where ... improvement is
+        # needed"): the words of improvement after it in the sentence decide nothing.
+        own_work = min((cue.start for cue in cues if cue.label_ == "inspection"), default=len(doc))
+        found = {label for cue in cues for label in [_cue_label(doc, cue)]
+                 if not (label.startswith("improvement") and cue.start >= own_work)}
         cats = doc.cats if doc.cats else None
         ext = doc._  # each ``doc._`` makes an object: once per Doc
         ext.peel_label, ext.confidence, ext.method = self.decide(

@@ -469,10 +469,10 @@ CUES: dict[str, list[str]] = {
         *phrases("concerned", "that"),
         *phrases(["is", "are", "remain", "remains"], "concerned"),
         # "I am also concerned about", "I am especially worried about", "I have concerns"
-        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"],
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"],
                  ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
                  ["concerned", "worried"]),
-        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "remain", "remains"], "worried"),
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"], "worried"),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["have", "has", "had"], ["", "also"], "concerns"),
         *phrases(["concern", "concerns"], ["about", "that"]),
         *phrases(["serious", "significant"], ["concern", "concerns"]),
@@ -524,9 +524,10 @@ CUES: dict[str, list[str]] = {
     # The inspectorate on its own work ("We set out ... where the force should improve in
     # the rest of this report", "we can state more precisely where we consider improvement
     # is needed", "We will revisit this area for improvement"): its words of improvement
-    # say what the inspection looks at, not what the force is to do, so they decide nothing.
+    # after it say what the inspection looks at, not what the force is to do, so they
+    # decide nothing (``classify.Labeller``).
     "inspection": [
-        *phrases("rest", "of", "this", "report"),
+        *phrases("we", "set", "out"),
         *phrases("we", ["can", "will"], ["state", "revisit", "assess"]),
         *phrases("we", ["", "just", "also"], "focused", "on"),
         *phrases("we", "did", ["n’t", "n't", "not"], ["", "fully"], "inspect"),
@@ -535,7 +536,10 @@ CUES: dict[str, list[str]] = {
 
 #: Words that make the clause after them subordinate ("where the force should improve"):
 #: a cue there describes rather than asks.
-SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "when"})
+SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "when", "which", "why", "if"})
+#: Verbs after "should" that say what is to follow, not what the force is to do ("should
+#: be noted", "should see the benefits", "should help it", "should lead to").
+SHOULD_FOLLOWS = frozenset({"be", "see", "help", "enable", "allow", "lead", "mean", "result", "benefit"})
 
 
 

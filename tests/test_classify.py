@@ -94,6 +94,9 @@ def test_section_context_decides_list_items(cambridgeshire):
         ("We set out our detailed findings about things the force is doing well and where the force should "
          "improve in the rest of this report.", "finding"),
         ("We will revisit this area for improvement as part of our inspection programme.", "finding"),
+        # ... but only what it says after it: the force is still told what to do before it.
+        ("The force needs to improve how it supervises investigations, as we set out below.", "improvement"),
+        ("We were also concerned about the force’s backlog of digital devices.", "concern"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):
@@ -137,6 +140,10 @@ def test_what_a_report_says_of_the_inspection_is_no_finding_about_the_force(corp
     # After "where", "as", "how": it describes, and is a hint the classifier may overrule.
     ("The force does not always record crime as it should.", "improvement_hint"),
     ("It knows where the force should put its resources.", "improvement_hint"),
+    ("The force knows which crimes it should prioritise.", "improvement_hint"),
+    # What is to follow, not what the force is to do.
+    ("It should be noted that the constabulary has made good progress since 2017.", "improvement_hint"),
+    ("The constabulary should see the benefits of this investment next year.", "improvement_hint"),
 ])
 def test_should_says_what_the_force_is_to_do_only_in_a_main_clause(sentence, label):
     from pipeline.classify import _cue_label
@@ -157,3 +164,21 @@ def test_a_grade_the_judgments_grammar_read_is_a_grade_wherever_it_stands():
     assert labeller.decide(None, set(), cats, place + ("ctx_states_question",))[:3:2] == ("grade", "model")
     # Without it, a judgment with no grade cue is no grade there (LABELS.md, adjectival judgments).
     assert labeller.decide(None, set(), cats, place)[0] != "grade"
+
+
+def test_the_reports_own_headings_close_what_it_says_of_the_inspection(corpus, tmp_path):
+    """"Important changes to PEEL" above "Our judgments": the judgments' sentences are the
+    report's own again ("We don’t make a graded judgment in this overall area." is a grade)."""
+    from pipeline.runner import process_file
+
+    text = (corpus / "texts" / "cheshire_2021-22_integrated_part1.txt").read_text("utf-8")
+    start, end = text.index("Important changes to PEEL\n"), text.index("HM Inspector’s observations\n")
+    about = text[start:end]
+    moved = text[:start] + text[end:]
+    moved = moved.replace("Our judgments\n", about + "Our judgments\n", 1)
+    path = tmp_path / "cheshire_2021-22_integrated_part1.txt"
+    path.write_text(moved, encoding="utf-8")
+    labelled = process_file(path)
+    carried = [s for s in labelled.sentences if s.text.startswith("We don’t make a graded judgment")]
+    assert [(s.section, s.label) for s in carried] == [("summary", "grade")]
+    assert any(s.section == "about_inspection" for s in labelled.sentences)

@@ -349,12 +349,19 @@ def test_a_summary_judgment_names_a_question_in_the_frameworks_words(corpus, tmp
     assert [(g.grade, g.framework_question) for g in graded] == [("good", "effectiveness.serious-organised-crime")]
 
 
-def test_a_narrower_aspect_is_no_question_for_being_near_one(corpus, tmp_path):
-    """"Its support to victims of domestic abuse is good" shares words with the question of
-    protecting vulnerable people, but is not close to any of its wordings: no question grade."""
+@pytest.mark.parametrize("added", [
+    # Shares words with protecting vulnerable people's wordings, but is not close to them.
+    "Its support to victims of domestic abuse is good.",
+    # Close to them (similarity 1.0), but the page has judged that question already
+    # ("Cheshire Constabulary is good at protecting vulnerable people"): a part of it.
+    "Its protection of vulnerable people is inadequate.",
+])
+def test_a_judgment_near_a_question_is_no_second_grade_of_it(corpus, tmp_path, added):
     text = (corpus / "texts" / "cheshire_2018_effectiveness.txt").read_text("utf-8")
     stated = "The constabulary is good at tackling serious and organised crime."
+    assert text.index("good at protecting vulnerable people") < text.index(stated)
     path = tmp_path / "cheshire_2018_effectiveness.txt"
-    path.write_text(text.replace(stated, "Its support to victims of domestic abuse is good."), encoding="utf-8")
+    path.write_text(text.replace(stated, f"{stated} {added}"), encoding="utf-8")
     report = structure.parse(readers.read(path))
-    assert not [g for g in report.grades if g.scope == "question" and "domestic abuse" in g.subject]
+    graded = [g.grade for g in report.grades if g.framework_question == "effectiveness.protecting-vulnerable"]
+    assert graded == ["good"]

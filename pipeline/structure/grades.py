@@ -72,7 +72,8 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
                 continue
             aspects_of = improving + [topic for at, topic in topics if at < item.start]
             grade = _place(report, block, question, pillar_section, item, pillars, overall, area_scope, aspects_of,
-                           state.aspect_of, untitled_lead=id(block) in state.lead_blocks)
+                           state.aspect_of, untitled_lead=id(block) in state.lead_blocks,
+                           stated=[g for g, _ in grades])
             if grade is None:
                 # A restatement: a comparison that follows refers to the judgment it restates.
                 if question is not None:
@@ -167,19 +168,24 @@ def _part_of(subject: str, topic: str, report: Report) -> bool:
 NAMES_QUESTION = 0.75
 
 
-def _names_question(subject: str, report) -> bool:
+def _names_question(subject: str, report, stated=()) -> bool:
     """Whether a summary's judgment names one of PEEL's questions: in the words questions
     are judged in (``question_subject``), or in words close to its year's framework's
-    ("Its management of serious and organised crime is inadequate")."""
+    ("Its management of serious and organised crime is inadequate") when no grade
+    ``stated`` before already judges that question (then it is a part of it)."""
     from .. import framework
 
-    return question_subject(subject) or framework.match(
-        subject, report.peel_year, report.pillar if report.page_type == "pillar" else None,
-        threshold=NAMES_QUESTION) is not None
+    if question_subject(subject):
+        return True
+    pillar = report.pillar if report.page_type == "pillar" else None
+    named = framework.match(subject, report.peel_year, pillar, threshold=NAMES_QUESTION)
+    return named is not None and not any(
+        g.scope in ("question", "area") and framework.match(g.subject, report.peel_year, pillar) == named
+        for g in stated)
 
 
 def _place(report, block, question, pillar_section, judgment, pillars, overall, area_scope,
-           aspects_of=(), aspect_of=None, untitled_lead=False) -> Grade | None:
+           aspects_of=(), aspect_of=None, untitled_lead=False, stated=()) -> Grade | None:
     """Decide what a prose judgment grades, or None when it adds nothing.
 
     A judgment of part of a question ("The force is good at supporting vulnerable victims"
@@ -227,7 +233,7 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return None  # the question's judgment is already stated; this is a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
-    if block.section != "summary" or not _names_question(judgment.subject, report):
+    if block.section != "summary" or not _names_question(judgment.subject, report, stated):
         return None  # a detail of a finding, not the grade of a question or area
     if judgment.shape != "earlier judgment" and (
             judged := next((t for t in aspects_of if _part_of(judgment.subject, t, report)), None)):

@@ -175,6 +175,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         # summary, not as a page's title.
         if ABOUT_INSPECTION_HEADING.match(key) and (not marker or state.prose):
             state.question, state.section = None, "about_inspection"
+        elif state.section == "about_inspection":
+            state.section = "summary"  # "Our judgments" after it: the report's own again
         return
     if (numbered := NUMBERED_QUESTION.match(key)) and _question_line(numbered["question"]):
         # "1. How effective is the force at ...?": the number and the question on one line.
