@@ -36,7 +36,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import CONTEXT_CUES, CUES, SHOULD_FOLLOWS, SUBORDINATORS
+from .wordings import CONTEXT_CUES, CUES, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE, SUBORDINATORS
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -245,9 +245,13 @@ def peel_sentencizer(doc: Doc) -> Doc:
 def _cue_label(doc: Doc, cue) -> str:
     """The label a cue span gives: "... should" in a subordinate clause ("where the force
     should improve") or saying what is to follow ("The constabulary should see the
-    benefits", "It should be noted") is only a hint."""
+    benefits", "It should be noted") is only a hint, and a bare "should" saying what a
+    change should bring ("This should help it ...") none."""
+    after = doc[cue.end].lower_ if cue.end < len(doc) else ""
+    if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
+        return "consequence"  # no label: what a change should bring
     if cue.label_ == "improvement" and cue[-1].lower_ == "should":
-        if cue.end < len(doc) and doc[cue.end].lower_ in SHOULD_FOLLOWS:
+        if after in SHOULD_FOLLOWS_FORCE:
             return "improvement_hint"
         # A subordinator up to three words before, within the clause ("where the force
         # should", "which crimes it should").

@@ -537,9 +537,12 @@ CUES: dict[str, list[str]] = {
 #: Words that make the clause after them subordinate ("where the force should improve"):
 #: a cue there describes rather than asks.
 SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "when", "which", "why", "if"})
-#: Verbs after "should" that say what is to follow, not what the force is to do ("should
-#: be noted", "should see the benefits", "should help it", "should lead to").
-SHOULD_FOLLOWS = frozenset({"be", "see", "help", "enable", "allow", "lead", "mean", "result", "benefit"})
+#: Verbs after "should" that say what is to follow, not what the force is to do: "This
+#: should help it develop clear plans", "which should lead to a more consistent approach"
+#: (no hint at all), and after "the force / it should" ("The constabulary should see the
+#: benefits", "It should be noted") only a hint; "it should help its managers" still asks.
+SHOULD_FOLLOWS = frozenset({"see", "help", "enable", "allow", "lead", "mean", "result", "benefit"})
+SHOULD_FOLLOWS_FORCE = (SHOULD_FOLLOWS - {"help"}) | {"be"}
 
 
 

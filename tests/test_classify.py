@@ -97,6 +97,13 @@ def test_section_context_decides_list_items(cambridgeshire):
         # ... but only what it says after it: the force is still told what to do before it.
         ("The force needs to improve how it supervises investigations, as we set out below.", "improvement"),
         ("We were also concerned about the force’s backlog of digital devices.", "concern"),
+        # "should" saying what a change should bring (greater-manchester_2018_overview,
+        # cheshire_2018_effectiveness), unless the force is to bring it (nottinghamshire_2018_legitimacy).
+        ("This should help it develop clear plans to make sure it uses its resources effectively.", "finding"),
+        ("New procedures are also giving clearer guidance, which should lead to a more consistent approach "
+         "to investigations.", "finding"),
+        ("In particular, it should help its managers carry out performance assessments that help identify and "
+         "develop talent.", "improvement"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):
