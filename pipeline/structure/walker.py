@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from .. import judgments
 from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
-from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START, ITEMS_TITLE, LAST_UPDATED,
-                        LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE, NUMBERED_QUESTION, PILLAR_TITLE, PILLARS,
-                        QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN, REPORT_MARKERS,
-                        SECTION_HEADING, SECTION_NAMES, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line,
-                        pillar_question)
+from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START,
+                        ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE, NUMBERED_QUESTION,
+                        PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN,
+                        REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE,
+                        grade_line, pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
                     _reads_as_heading, _trim, _words)
 from .metadata import _OVERVIEW_TITLE, _add_date, _iso_date, _peel_year, long_date
@@ -165,7 +165,8 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.report_heading = True
         state.section = SECTION_NAMES[match["name"][:4].lower()]
         return
-    if (marker := REPORT_MARKERS.match(key)) or ABOUT_INSPECTION_HEADING.match(key):
+    marker, about = REPORT_MARKERS.match(key), ABOUT_INSPECTION_HEADING.match(key)
+    if marker or about:
         _close(state)
         state.report_heading = state.report_heading or bool(marker)
         state.heading = (body, start, end)
@@ -173,7 +174,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.table_grade = None
         # "PEEL 2023–2025" heads what the report says of the inspection cycle: below the
         # summary, not as a page's title.
-        if ABOUT_INSPECTION_HEADING.match(key) and (not marker or state.prose):
+        if about and (not marker or state.prose):
             state.question, state.section = None, "about_inspection"
         elif state.section == "about_inspection":
             state.section = "summary"  # "Our judgments" after it: the report's own again
