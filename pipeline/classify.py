@@ -274,10 +274,11 @@ class Labeller:
     def __call__(self, doc: Doc) -> Doc:
         cues = doc.spans.get("peel_rules", [])
         # The inspectorate on its own work ("we can state ... where ... improvement is
-        # needed"): the words of improvement after it in the sentence decide nothing.
+        # needed", "we link our judgments to causes of concern"): the words of improvement
+        # or concern after it in the sentence decide nothing.
         own_work = min((cue.start for cue in cues if cue.label_ == "inspection"), default=len(doc))
         found = {label for cue in cues for label in [_cue_label(doc, cue)]
-                 if not (label.startswith("improvement") and cue.start >= own_work)}
+                 if not ((label.startswith("improvement") or label == "concern") and cue.start >= own_work)}
         cats = doc.cats if doc.cats else None
         ext = doc._  # each ``doc._`` makes an object: once per Doc
         ext.peel_label, ext.confidence, ext.method = self.decide(

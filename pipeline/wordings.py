@@ -110,6 +110,7 @@ PILLARS = ("effectiveness", "efficiency", "legitimacy", "leadership")
 PILLAR_QUESTIONS = (
     ("effectiveness", re.compile(r"^How (?:effective is the force at keeping people safe and reducing crime|effectively does the force reduce crime and keep people safe|well the force tackles crime)\??$", re.I)),
     ("efficiency", re.compile(r"^How (?:efficient is the force at keeping people safe and reducing crime|efficiently does the force operate and how sustainable are its services to the public|well the force delivers value for money)\??$", re.I)),
+    # "inadequate in the way it treats the public and its workforce" (2018/19's pillar question)
     ("legitimacy", re.compile(r"^How (?:legitimate is the force at keeping people safe and reducing crime|legitimately does the force treat the public and its workforce)\??$", re.I)),
     ("leadership", re.compile(r"^How well led is the force\b.*$", re.I)),
 )
@@ -128,7 +129,7 @@ PILLAR_SUBJECTS = (
     ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
     # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
     ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
-    ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce\s+legitimately|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
+    ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|(?:in\s+)?(?:(?:the\s+way|how)\s+(?:it|the\s+force|the\s+constabulary)\s+)?treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce(?:\s+legitimately)?|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
 )
 
 #: A summary judgment of keeping people safe and reducing crime restates the
@@ -194,8 +195,14 @@ def question_subject(subject: str) -> bool:
 
 #: A pillar page's or a 2021+ report's title: "Essex PEEL 2016", "Kent PEEL 2021/22".
 PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
-#: The PEEL year a 2021+ report names in its text.
-REPORT_YEAR = re.compile(r"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>20(?:21/22|2[1-5]\s*[–-]\s*20\d\d))\b")
+#: The PEEL year a 2021+ report or a letter names in its text: "PEEL Assessment Framework
+#: 2021/22", "PEEL 2023–25", "our 2021-22 PEEL assessment", "our 2021–22 police
+#: effectiveness, efficiency and legitimacy (PEEL) inspection".
+_CYCLE = r"20(?:21\s*/\s*22|2[1-9]\s*[–-]\s*(?:20)?\d\d)"
+REPORT_YEAR = re.compile(
+    rf"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>{_CYCLE})\b"
+    rf"|\b(?P<before>{_CYCLE})\s+(?:PEEL|police\s+effectiveness,\s+efficiency\s+and\s+legitimacy)\b"
+)
 #: "Last updated: 12/03/2019", and the same line cut off by the end of the text.
 LAST_UPDATED = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.IGNORECASE)
 LAST_UPDATED_CUT = re.compile(r"^Last updated\b", re.IGNORECASE)
@@ -281,13 +288,18 @@ OVERVIEW_WORDING = re.compile(
 
 #: "During our inspection, we identified three causes of concern:", "Our inspection found:"
 CONCERN_LEAD_IN = re.compile(
-    r"\b(?:identified|found|reported|raised)\s+(?:the\s+following\s+)?(?:[\w-]+\s+)?causes?\s+(?:of|for)\s+concern\s*:$"
+    r"\b(?:identified|found|reported|raised|issued)\s+(?:the\s+following\s+)?(?:[\w-]+\s+){0,2}causes?\s+(?:of|for)\s+concern"
+    r"(?:,?\s+(?:which\s+(?:were|was|are|is)\s+that\s+the\s+(?:force|constabulary)|in\s+respect\s+of|relating\s+to|about|regarding|on))?\s*:$"
     r"|^(?:Our\s+(?:\w+\s+)?inspection|We|HMIC|HMICFRS|Inspectors)\s+(?:also\s+)?found:$",
     re.IGNORECASE,
 )
-#: "We made the following recommendations:"
+#: "We made the following recommendations:", "We made the following recommendations, stating
+#: that the force should make sure that:", "We recommended that the force take immediate
+#: steps to:", "Our cause of concern regarding investigations had eight recommendations:".
 RECOMMENDATION_LEAD_IN = re.compile(
-    r"^(?:We|HMIC|HMICFRS|The\s+inspectorate)\s+(?:also\s+)?made\s+the\s+following\s+(?:[\w-]+\s+)?recommendations?\s*:$",
+    r"(?:^|[.!?]\s+)(?:We|HMIC|HMICFRS|The\s+inspectorate)\s+(?:also\s+)?"
+    r"(?:made\s+the\s+following\s+(?:[\w-]+\s+)?recommendations?|recommended\s+that\b)[^.;:]*:$"
+    r"|\bhad\s+(?:[\w-]+\s+){1,2}recommendations?\s*:$",
     re.IGNORECASE,
 )
 #: A lead-in that reads like a title, without a colon: "The 2017 inspection identified the
@@ -299,7 +311,8 @@ ITEMS_TITLE = re.compile(
 )
 #: A sentence that states a cause of concern in prose: "This is a cause of concern."
 CAUSE_OF_CONCERN = re.compile(
-    r"\b(?:is|are|was|were|remains?|represents?)\s+(?:also\s+|still\s+)?(?:a|an|the)\s+(?:\w+\s+)?cause\s+(?:of|for)\s+concern\b"
+    r"\b(?:is|are|was|were|remain(?:s|ed)?|represents?)\s+(?:also\s+|still\s+)?"
+    r"(?:(?:a|an|the)\s+(?:\w+\s+)?cause|causes)\s+(?:of|for)\s+concern\b"
     r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
     re.IGNORECASE,
 )
@@ -464,7 +477,13 @@ CUES: dict[str, list[str]] = {
         *phrases("within", ["one", "two", "three", "six", "twelve", "3", "6", "12"], ["month", "months"]),
     ],
     "concern": [
-        *phrases(["is", "are", "was", "remains", "be", "a"], "cause", ["of", "for"], "concern"),
+        # The noun names the force's causes of concern wherever it stands ("we identified
+        # two causes of concern", "we closed the cause of concern regarding ...", "CDI
+        # remained a cause of concern"); the inspectorate's words on its method ("we link
+        # our judgments to causes of concern") come after an "inspection" cue.
+        *phrases(["cause", "causes"], ["of", "for"], "concern"),
+        *phrases(["area", "areas"], "of", "concern"),
+        *phrases(["concerns", "concerned"], "us"),  # "It concerns us that ..."
         *phrases("of", ["concern", "particular"], ["to", "concern"]),
         *phrases("concerned", "that"),
         *phrases(["is", "are", "remain", "remains"], "concerned"),
@@ -524,13 +543,15 @@ CUES: dict[str, list[str]] = {
     # The inspectorate on its own work ("We set out ... where the force should improve in
     # the rest of this report", "we can state more precisely where we consider improvement
     # is needed", "We will revisit this area for improvement"): its words of improvement
-    # after it say what the inspection looks at, not what the force is to do, so they
-    # decide nothing (``classify.Labeller``).
+    # (and of concern: "we link our judgments to causes of concern") after it say what the
+    # inspection looks at, not what the force is to do, so they decide nothing
+    # (``classify.Labeller``).
     "inspection": [
         *phrases("we", "set", "out"),
         *phrases("we", ["can", "will"], ["state", "revisit", "assess"]),
         *phrases("we", ["", "just", "also"], "focused", "on"),
         *phrases("we", "did", ["n’t", "n't", "not"], ["", "fully"], "inspect"),
+        *phrases("link", "our", ["judgments", "judgements"]),
     ],
 }
 

@@ -104,6 +104,16 @@ def test_section_context_decides_list_items(cambridgeshire):
          "to investigations.", "finding"),
         ("In particular, it should help its managers carry out performance assessments that help identify and "
          "develop talent.", "improvement"),
+        # The force's causes of concern named wherever the noun stands (the letters of 2023-25),
+        # and the inspectorate's concern put as "it concerns us".
+        ("On 17 March 2023, we published these causes of concern in our 2021-22 PEEL assessment.", "concern"),
+        ("We found that crime data integrity remained a cause of concern.", "concern"),
+        ("In December 2023, we closed the cause of concern regarding the management of sexual offenders.", "concern"),
+        ("In our 2021–22 PEEL inspection, we raised an area of concern regarding responding to the public.", "concern"),
+        ("It concerns us that some of the information presented to the chief constable isn’t trustworthy.", "concern"),
+        # ... but not in the inspectorate's words on its method
+        ("We now assess forces against the characteristics of good performance, and we more clearly link our "
+         "judgments to causes of concern and areas for improvement.", "finding"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):

@@ -125,3 +125,70 @@ def test_tracker_status_markup_is_never_a_sentence(tracker, corpus):
     assert labels["The 2017 inspection identified the following Areas for improvement"] == (
         "improvement", "area_for_improvement")
     assert not [t for t in texts if t.startswith("PEEL: police effectiveness")]  # the title is structure
+
+
+# A revisit letter in the shapes later letters use (staffordshire, cleveland, nottinghamshire
+# and devon-and-cornwall letters of 2023-25): lead-ins with words between "causes of
+# concern" and the colon, "We recommended that ...:", a lead-in that introduces another,
+# the PEEL year written before "PEEL", and prose straight after a lead-in's list.
+LATER_LETTER = """Cleveland Police: PEEL causes of concern revisit letter
+Sent on:
+20 September 2023
+Background
+Between 17 and 28 October 2022, we inspected Cleveland Police. During our inspection, we identified two accelerated causes of concern, which were that the force:
+- was failing to identify and assess vulnerability at first point of contact; and
+- wasn’t carrying out effective investigations.
+On 6 July 2022, we moved the force to the engage phase of our monitoring process.
+On 17 March 2023, we published these causes of concern in our 2021-22 PEEL assessment of Cleveland Police.
+Preventing crime
+We recommended that the force take immediate steps to:
+- provide strategic direction and co-ordination of all prevention activity; and
+- integrate preventative practice across the organisation.
+Investigations
+Our cause of concern regarding investigations had two recommendations:
+The force should immediately:
+- review how it manages crimes; and
+- allocate crimes for investigation on the basis of seriousness and risk.
+We found that crime data integrity remained a cause of concern.
+"""
+
+
+@pytest.fixture(scope="module")
+def later_letter(tmp_path_factory):
+    path = tmp_path_factory.mktemp("letter") / "cleveland-letter.txt"
+    path.write_text(LATER_LETTER, encoding="utf-8")
+    return process_file(path)
+
+
+def test_later_letters_lead_ins_and_their_lists(later_letter):
+    report = later_letter.report
+    assert (report.page_type, report.force_short, report.peel_year) == ("letter", "Cleveland", "2021/22")
+    assert [c.text for c in report.causes_of_concern] == [
+        "was failing to identify and assess vulnerability at first point of contact; and",
+        "wasn’t carrying out effective investigations.",
+        "We found that crime data integrity remained a cause of concern.",
+    ]
+    # the list items are the recommendations; neither lead-in of the nested pair is a row
+    assert [r.text for r in report.recommendations] == [
+        "provide strategic direction and co-ordination of all prevention activity; and",
+        "integrate preventative practice across the organisation.",
+        "review how it manages crimes; and",
+        "allocate crimes for investigation on the basis of seriousness and risk.",
+    ]
+    assert [r.lead_in for r in report.recommendations] == [
+        "We recommended that the force take immediate steps to:"] * 2 + ["The force should immediately:"] * 2
+    _traced(later_letter)
+
+
+def test_later_letters_sentences(later_letter):
+    labels = {s.text: (s.label, s.section) for s in later_letter.sentences}
+    assert labels["During our inspection, we identified two accelerated causes of concern, which were that the "
+                  "force:"] == ("concern", "cause_of_concern")
+    # straight after the lead-in's list the letter goes on: not part of the concern's section
+    moved = labels["On 6 July 2022, we moved the force to the engage phase of our monitoring process."]
+    assert moved == ("finding", "summary")
+    # ... though a sentence naming the causes of concern is a concern wherever it stands
+    assert labels["On 17 March 2023, we published these causes of concern in our 2021-22 PEEL assessment of "
+                  "Cleveland Police."][0] == "concern"
+    assert labels["Our cause of concern regarding investigations had two recommendations:"][0] == "recommendation"
+    assert labels["review how it manages crimes; and"] == ("recommendation", "recommendation")

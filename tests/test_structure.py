@@ -250,3 +250,32 @@ def test_this_is_a_cause_of_concern_names_the_sentence_before(tmp_path):
     prose = [c for c in report.causes_of_concern if "consistently good quality" in c.text]
     assert [c.text.strip() for c in prose] == [stated + " This is a cause of concern."]
     assert report.source.text[prose[0].char_start:prose[0].char_end] == prose[0].text
+
+
+def test_legitimacy_judged_in_its_own_question_s_words_is_the_overall_grade(tmp_path):
+    """2018/19's legitimacy question is how the force treats the public and its workforce: a
+    page without a grade line that judges the force in those words states its overall grade
+    (cleveland_2018_legitimacy, cumbria_2018_legitimacy), not a question's."""
+    report = _parse_text(tmp_path, (
+        "Cleveland PEEL 2018\n\nLegitimacy\n\nHow legitimately does the force treat the public and its workforce?"
+        "\n\nCleveland Police is inadequate in the way it treats the public and its workforce. It doesn’t "
+        "engage well with its communities.\n"
+    ))
+    assert report.overall_grade == "inadequate"
+    assert [(g.scope, g.grade) for g in report.grades] == [("overall", "inadequate")]
+
+
+def test_a_summary_judgment_in_another_question_s_words_is_that_question(tmp_path):
+    """"The force needs to improve how it tackles crime and anti-social behaviour" and then
+    "The force is good at tackling serious and organised crime.": the words meet ("tackle",
+    "crime"), but the second is another question of the framework in its own words, not an
+    aspect of the first (northumbria_2018_effectiveness)."""
+    report = _parse_text(tmp_path, (
+        "Northumbria PEEL 2018\n\nHow effectively does the force reduce crime and keep people safe?\n\n"
+        "Requires improvement\n\nThe force needs to improve how it tackles crime and anti-social behaviour. "
+        "It has invested in neighbourhood policing.\n\nThe force is good at tackling serious and organised "
+        "crime.\n"
+    ))
+    grades = [(g.scope, g.subject, g.grade, g.framework_question) for g in report.grades]
+    assert ("question", "tackling serious and organised crime", "good",
+            "effectiveness.serious-organised-crime") in grades, grades

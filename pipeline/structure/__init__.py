@@ -70,7 +70,7 @@ def parse(source: SourceText) -> Report:
     force = _find_force(words, state.title_force or _headline_force(lines))
     year = state.year
     if year is None and state.page_type in ("report", "letter") and (match := REPORT_YEAR.search(words)):
-        year = _peel_year(match["year"])
+        year = _peel_year(match["year"] or match["before"])
     if force is None:
         raise PipelineError(f"{source.path}: not a PEEL inspection report (it names no police force)")
     if not state.title_force and (other := NOT_PEEL_FORCES.search(words)) and other.start() < force_mentions(words)[0][0]:

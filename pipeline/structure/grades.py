@@ -149,11 +149,16 @@ def _part_of(subject: str, topic: str, report: Report) -> bool:
     """Whether ``subject`` is part of the question a summary judged as ``topic``: their words
     meet, or the subject's meet the wordings of the framework question the topic names
     ("identifying people who can't ... protect themselves ... from harm" and "supports
-    vulnerable victims": the question of protecting the vulnerable from harm)."""
-    if _stems(subject) & _stems(topic):
-        return True
+    vulnerable victims": the question of protecting the vulnerable from harm). A subject
+    in the very words of another question ("tackling serious and organised crime" after
+    "needs to improve how it tackles crime and anti-social behaviour") is that question."""
     from ..framework import candidates, match
     question = match(topic, report.peel_year, report.pillar)
+    own = match(subject, report.peel_year, report.pillar, threshold=NAMES_QUESTION)
+    if own is not None and own != question:
+        return False
+    if _stems(subject) & _stems(topic):
+        return True
     if question is None:
         return False
     wordings = [w.wording for w in candidates(report.peel_year, report.pillar, ("question",))

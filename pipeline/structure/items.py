@@ -63,6 +63,8 @@ def read_items(report: Report, blocks) -> None:
             continue
         if block.section in ("cause_of_concern", "recommendation") and CONCERN_RECOMMENDATIONS_LEAD_IN.match(_words(block.text)) \
                 and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
+            if previous is not None and previous is pending_lead_in:
+                pending_lead_in = None  # it introduces this one ("... had eight recommendations:")
             flush_lead_in()
             block.section = "recommendation"
             lead_in = pending_lead_in = block
@@ -95,6 +97,8 @@ def read_items(report: Report, blocks) -> None:
                 after_list = False
         elif block.section == "recommendation":
             if block.kind == "paragraph" and block.text.endswith(":"):
+                if previous is not None and previous is pending_lead_in:
+                    pending_lead_in = None  # it introduces this one ("The force should immediately:")
                 flush_lead_in()
                 lead_in = pending_lead_in = block
                 in_list = True

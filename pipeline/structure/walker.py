@@ -56,6 +56,9 @@ class _State:
     line_grades: list[tuple[Grade, Question | None]] = field(default_factory=list)
     prose: list[_Prose] = field(default_factory=list)
     current: _Prose | None = None
+    # The lead-in in running text that opened the section (its index in ``prose``): its
+    # list is that section, and prose straight after the list is not.
+    opened_by: int | None = None
     unfinished: bool = False  # the line before was prose that did not end a sentence
     in_judgments: bool = False  # inside a 2021+ "Our judgments" table: grade lines, then areas
     table_grade: str | None = None
@@ -92,6 +95,7 @@ def _close(state: _State) -> None:
                                               prose.section, prose.question, prose.pillar))
                     prose = _Prose(prose.kind, cut, prose.end, prose.section, prose.question, prose.pillar)
                 prose.section = state.section = opens
+                state.opened_by = len(state.prose)
         state.prose.append(prose)
         state.current = None
 
@@ -259,11 +263,32 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         if state.section == "area_for_improvement" and state.prose and state.prose[-1].kind == "list_item" \
                 and state.prose[-1].section == "area_for_improvement":
             state.section = "narrative" if state.question else "summary"  # prose after the list
+        elif _after_lead_in_list(state, start):
+            # "... we identified two causes of concern, which were that the force:", its
+            # items, then "On 6 July 2022, we moved the force to ...": the letter goes on.
+            state.section = "narrative" if state.question else "summary"
         state.current = _Prose("paragraph", start, end, state.section, state.question, state.pillar_section,
                                state.lead)
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
         state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
+
+
+def _after_lead_in_list(state: _State, start: int) -> bool:
+    """Whether a paragraph at ``start`` comes straight after the list of the running-text
+    lead-in that opened the section, with no heading or other prose between."""
+    if state.opened_by is None or state.opened_by >= len(state.prose) - 1:
+        return False
+    lead_in, items = state.prose[state.opened_by], state.prose[state.opened_by + 1:]
+    if lead_in.section != state.section or any(item.kind != "list_item" for item in items):
+        return False
+    ends = [lead_in.end, *(item.end for item in items)]
+    starts = [*(item.start for item in items), start]
+    return not any(_WORDS_BETWEEN.search(state.text, end, begin) for end, begin in zip(ends, starts))
+
+
+# Letters or digits between two blocks: a heading or other line lies between them.
+_WORDS_BETWEEN = re.compile(r"[^\W_]")
 
 
 # A bullet inside a list item's line, after the end of an item ("...activity; and • monitor ...").
