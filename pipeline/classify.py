@@ -282,12 +282,12 @@ class Labeller:
         cats = doc.cats if doc.cats else None
         ext = doc._  # each ``doc._`` makes an object: once per Doc
         ext.peel_label, ext.confidence, ext.method = self.decide(
-            SECTION_LABELS.get(ext.section), found, cats, ext.context)
+            SECTION_LABELS.get(ext.section), found, cats, ext.context, asks=_asks(doc))
         return doc
 
     def decide(self, implied: str | None, found: set[str], cats: dict | None,
-               context: tuple[str, ...] = ()) -> tuple[str, float, str]:
-        """(label, confidence, method) for one sentence."""
+               context: tuple[str, ...] = (), asks: bool = False) -> tuple[str, float, str]:
+        """(label, confidence, method) for one sentence; ``asks``: it is a question."""
         if self.mode == "model":
             label = max(LABELS, key=lambda name: cats[name])
             return label, cats[label], "model"
@@ -313,8 +313,9 @@ class Labeller:
             # grade only where a judgment is stated (LABELS.md, adjectival judgments), or
             # where the judgments grammar read one in it ("In 2017, we judged South
             # Yorkshire Police as good at ...").
-            if rule == "grade" or not GRADE_PLACES or set(context) & GRADE_PLACES \
-                    or any(word.startswith(STATES_PREFIX) for word in context):
+            # A question ("How good is the force at protecting vulnerable people?") states none.
+            if rule == "grade" or (not asks and (not GRADE_PLACES or set(context) & GRADE_PLACES
+                                                 or any(word.startswith(STATES_PREFIX) for word in context))):
                 return label, cats[label], "model"
             label = max((name for name in LABELS if name != "grade"), key=lambda name: cats[name])
         if rule in ("grade", "improvement"):
@@ -324,6 +325,16 @@ class Labeller:
         if hint and not (label == "finding" and cats[label] > FINDING_OVERRULES):
             return "improvement", RULE_CONFIDENCE["improvement"], "rule"
         return label, cats[label], "model"
+
+
+def _asks(doc: Doc) -> bool:
+    """Whether the sentence's words (before its context pseudo-tokens) end in a question mark."""
+    last = None
+    for token in doc:
+        if token.text.startswith(CONTEXT_PREFIX):
+            break
+        last = token
+    return last is not None and last.text == "?"
 
 
 @Language.factory("peel_labeller", default_config={"mode": "combined"})

@@ -68,7 +68,12 @@ _SUBJECT_END = (r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is
 LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
         r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+be\s+|it\s+|is\s+)?"
         r"(?=(?:" + GRADE + r")\s+" + PREP + r"\b)")
-_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)", re.I)
+# "...; its use of resources is judged to be good", and with commas: "The force has
+# maintained a good understanding of demand, its use of resources to manage demand is judged
+# to be good and its planning for future demand is also judged to be good" (derbyshire 2017).
+_JUDGED_CLAUSE = r"its\s+[^,;]{3,80}?\s+(?:is|are|was)\s+(?:also\s+)?(?:judged|assessed)\b"
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)"
+                           r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+" + _JUDGED_CLAUSE + r")", re.I)
 
 # --------------------------------------------------------------------------- shapes' patterns
 
@@ -257,8 +262,16 @@ def _linked_judgments(first_grade: str, tail: str, modern: bool) -> list[tuple[s
         match = re.match(r"(?P<g>" + GRADE + r")\s+(?:(?:still|also|now)\s+)?" + PREP + r"\b\s*(?P<subject>.*)$",
                          piece.strip(), re.I | re.S)
         if match and (code := _code(match["g"], modern)):
-            out.append((code, _clean_subject(match["subject"])))
+            # "good at ensuring the ethical and lawful behaviour of its workforce, and at
+            # treating its workforce fairly": one grade, two subjects (north-wales 2018).
+            out.extend((code, _clean_subject(part)) for part in _SAME_GRADE.split(match["subject"]))
     return out
+
+
+#: Where one grade's subjects part: ", and at treating ...", ", and in how it ...". Only
+#: after a comma: "good at prioritising its use of resources and at making sure it has the
+#: right staff" (cambridgeshire_2018_overview) is one observation, no question's grade.
+_SAME_GRADE = re.compile(r",\s+and\s+(?:also\s+)?" + PREP + r"\s+(?=\w+ing\b|how\b)", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- shapes
@@ -428,16 +441,33 @@ def improvement_topics(text: str) -> list[tuple[int, str]]:
 
 
 def _clause_judgments(sentence: str, modern: bool) -> _Found:
-    """Judgments of the clauses of a sentence: subject first or force first, each clause."""
+    """Judgments of the clauses of a sentence: subject first or force first, each clause;
+    in a list of such judgments, an adjectival clause ("has maintained a good understanding
+    of demand") is one too (LABELS.md, "Adjectival judgments")."""
     out: list[tuple[str, str, str | None, str]] = []
+    adjectival: list[tuple[int, tuple[str, str, None, str]]] = []
     for _, clause in _clauses(sentence):
         if re.search(r"\bnot\s+(?:yet\s+)?(?:good|outstanding|adequate)\b", clause, re.I):
             continue
         shape, found = "subject first", _subject_first(clause, modern)
         if found is None:
             shape, found = "force first", _force_first(clause, modern)
+        if not found and (listed := _LISTED_ADJECTIVAL.match(clause.strip())) and (code := _code(listed["g"], modern)):
+            adjectival.append((len(out), (code, _clean_subject(listed["subject"]), None, "adjectival")))
         out.extend((g, s, y, shape) for g, s, y in found or [])
+    if out:
+        for at, judgment in reversed(adjectival):
+            out.insert(at, judgment)
     return out
+
+
+#: An adjectival clause of a list of judgments: "The force has maintained a good
+#: understanding of demand", "it makes good use of its resources".
+_LISTED_ADJECTIVAL = re.compile(
+    r"^[^,.;]{0,80}?\b(?:has|have|makes|make)\s+(?:(?:maintained|developed|kept|retained)\s+)?(?:a\s+|an\s+)?"
+    r"(?P<g>good|outstanding|inadequate)\s+(?P<subject>(?:understanding|use|grasp)\s+of\b.+)$",
+    re.IGNORECASE,
+)
 
 
 def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> list[tuple[str, str, str | None, str]]:

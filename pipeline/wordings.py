@@ -230,6 +230,13 @@ ABOUT_INSPECTION_HEADING = re.compile(
     r"^(?:Important changes to PEEL|Terminology in this report|PEEL 20\d\d\s*[–-]\s*20\d\d)$", re.IGNORECASE)
 #: The headings of the 2021+ reports' own.
 REPORT_MARKERS = re.compile(r"^(?:Overall summary|Our judgments|PEEL 20\d\d\s*[–-]\s*20\d\d)$")
+#: A judgments table read as text a row to a line: "Area Grade" over its rows, each the
+#: area then its grade ("Protecting vulnerable people Good"; british-transport-police 2024).
+TABLE_HEADER = re.compile(r"^Areas?\s+Grades?$", re.IGNORECASE)
+TABLE_ROW = re.compile(
+    r"^(?P<area>[A-Z][^.:;?!]{2,150}?)\s+(?P<grade>Outstanding|Good|Adequate|Requires\s+improvement|Inadequate"
+    r"|Not\s+graded|Ungraded)$"
+)
 #: What ends the lead-in of a 2021+ report's judgments table ("... as follows:").
 AS_FOLLOWS = re.compile(r"as follows:?$")
 

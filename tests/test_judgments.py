@@ -235,3 +235,30 @@ def test_a_2014_overview_titled_like_a_pillar_page_is_an_overview(corpus):
     # pillar pages titled the same way name their pillar and stay pillar pages
     for name in ("staffordshire_2014_effectiveness", "west-mercia_2014_efficiency"):
         assert process_file(corpus / "texts" / f"{name}.txt").report.page_type == "pillar"
+
+
+# ---- lists of judgments as pages not in the corpus word them ------------------------------
+# (sentences of held-out pages: derbyshire_2017_overview, north-wales_2018_legitimacy)
+
+def test_a_list_of_judgments_with_commas_and_an_adjectival_clause():
+    sentence = ("The force has maintained a good understanding of demand, its use of resources to manage demand "
+                "is judged to be good and its planning for future demand is also judged to be good.")
+    assert _read(sentence, "Derbyshire") == [
+        ("good", "understanding of demand"),
+        ("good", "its use of resources to manage demand"),
+        ("good", "its planning for future demand"),
+    ]
+    # an adjectival clause on its own judges no question (LABELS.md, adjectival judgments)
+    assert _read("The force has a good understanding of demand and works well with partners.", "Derbyshire") == []
+
+
+def test_one_grade_of_two_subjects_after_a_comma(corpus):
+    sentence = ("It is good at ensuring the ethical and lawful behaviour of its workforce, and at treating its "
+                "workforce fairly.")
+    assert _read(sentence, "North Wales") == [
+        ("good", "ensuring the ethical and lawful behaviour of its workforce"),
+        ("good", "treating its workforce fairly"),
+    ]
+    # without the comma one observation (cambridgeshire_2018_overview): no question's grade
+    observation = _sentence(corpus, "cambridgeshire_2018_overview", "It is good at prioritising its use of resources")
+    assert len(_read(observation, "Cambridgeshire")) == 1

@@ -279,3 +279,31 @@ def test_a_summary_judgment_in_another_question_s_words_is_that_question(tmp_pat
     grades = [(g.scope, g.subject, g.grade, g.framework_question) for g in report.grades]
     assert ("question", "tackling serious and organised crime", "good",
             "effectiveness.serious-organised-crime") in grades, grades
+
+
+def test_a_judgments_table_read_a_row_to_a_line(tmp_path):
+    """"Area Grade" over rows of an area and its grade on one line (the british-transport-police
+    2024 report): each row an area's grade; the commission's questions, listed after a
+    lead-in, are list items, not the report's headings."""
+    from pipeline.runner import process_file
+
+    path = tmp_path / "btp.txt"
+    path.write_text(
+        "Inspection into British Transport Police effectiveness, efficiency and legitimacy\n\n"
+        "Published on: 22 February 2024\n\nOverall summary\n\n"
+        "The commission required assessment of the force using the following questions:\n\n"
+        "  • How good is the force at protecting vulnerable people?\n"
+        "  • How good is the force at disrupting serious and organised crime?\n\n"
+        "This further report sets out the findings and graded judgments in five of the seven areas.\n\n"
+        "Our judgments\n\nArea Grade\nPreventing crime and antisocial behaviour Good\n"
+        "Protecting vulnerable people Requires improvement\nDisrupting ser", encoding="utf-8")
+    labelled = process_file(path)
+    report = labelled.report
+    assert [(g.scope, g.subject, g.grade) for g in report.grades] == [
+        ("area", "Preventing crime and antisocial behaviour", "good"),
+        ("area", "Protecting vulnerable people", "requires_improvement")]
+    assert report.questions == [] or all("How good" not in q.question for q in report.questions)
+    labels = {s.text: s.label for s in labelled.sentences}
+    assert labels["How good is the force at protecting vulnerable people?"] == "finding"  # asks, states no grade
+    assert labels["How good is the force at disrupting serious and organised crime?"] == "finding"
+    assert "Area Grade" not in labels and not [t for t in labels if t.endswith(" Good")]

@@ -17,8 +17,8 @@ from ..vocabulary import FORCES
 from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START,
                         ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE, NUMBERED_QUESTION,
                         PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN,
-                        REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE,
-                        grade_line, pillar_question)
+                        REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER, TABLE_ROW, TRACKER_DATE,
+                        TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
                     _reads_as_heading, _trim, _words)
 from .metadata import _OVERVIEW_TITLE, _add_date, _iso_date, _peel_year, long_date
@@ -164,6 +164,14 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
             return
         _grade_line(state, code, body, start, end)
         return
+    if state.page_type == "report" and state.in_judgments and state.current is None and not is_cut_last:
+        # The table a row to a line: its header is structure, each row an area's grade.
+        if TABLE_HEADER.match(key):
+            return
+        if row := TABLE_ROW.match(key):
+            state.line_grades.append((Grade("area", row["area"], None, grade_line(row["grade"]), body, start, end),
+                                      None))
+            return
     if match := SECTION_HEADING.match(key):
         _close(state)
         state.report_heading = True
@@ -183,7 +191,9 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         elif state.section == "about_inspection":
             state.section = "summary"  # "Our judgments" after it: the report's own again
         return
-    if (numbered := NUMBERED_QUESTION.match(key)) and _question_line(numbered["question"]):
+    if _listed_question(state, line):
+        pass  # "the following questions:" and its list: items, not the page's question headings
+    elif (numbered := NUMBERED_QUESTION.match(key)) and _question_line(numbered["question"]):
         # "1. How effective is the force at ...?": the number and the question on one line.
         _close(state)
         state.in_questions = True
@@ -194,7 +204,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         else:
             _question(state, body, start, end)
         return
-    if _question_line(key) and (state.current is None or QUESTION_START.match(key)):
+    elif _question_line(key) and (state.current is None or QUESTION_START.match(key)):
         _close(state)  # a question heading also ends a paragraph cut off before it
         _question(state, body, start, end)
         return
@@ -272,6 +282,17 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
         state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
+
+
+def _listed_question(state: _State, line) -> bool:
+    """Whether a bulleted line is an item of a list a lead-in opened ("using the following
+    questions:"), not a question heading, whatever it asks."""
+    if not _BULLET.match(line.text):
+        return False
+    before = state.current or (state.prose[-1] if state.prose else None)
+    if before is None:
+        return False
+    return before.kind == "list_item" or state.text[before.start:before.end].rstrip().endswith(":")
 
 
 def _after_lead_in_list(state: _State, start: int) -> bool:
