@@ -36,7 +36,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import CONTEXT_CUES, CUES, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE, SUBORDINATORS
+from .wordings import CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE, SUBORDINATORS
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -245,9 +245,12 @@ def peel_sentencizer(doc: Doc) -> Doc:
 def _cue_label(doc: Doc, cue) -> str:
     """The label a cue span gives: "... should" in a subordinate clause ("where the force
     should improve") or saying what is to follow ("The constabulary should see the
-    benefits", "It should be noted") is only a hint, and a bare "should" saying what a
-    change should bring ("This should help it ...") none."""
+    benefits", "It should be noted") is only a hint, a bare "should" saying what a
+    change should bring ("This should help it ...") none, and nor does "the need to"."""
     after = doc[cue.end].lower_ if cue.end < len(doc) else ""
+    if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs") and cue.start > 0 \
+            and doc[cue.start - 1].lower_ in NEED_AS_NOUN:
+        return "noun"  # no label: "the need to respond quickly"
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
     if cue.label_ == "improvement" and cue[-1].lower_ == "should":

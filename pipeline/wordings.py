@@ -532,6 +532,10 @@ CUES: dict[str, list[str]] = {
         *phrases("still", "some", "work", "to", "do"),
         *phrases("would", "like", "to", "see"),
         *phrases("could", "be", "improved"),
+        *phrases("could", "be", ["better", "more"]),  # "But there could be better external scrutiny."
+        *phrases(["would", "could"], "be", ["enhanced", "strengthened"]),
+        *phrases("more", "work", "to", "do"),
+        *phrases(["needs", "need", "requires", "require"], "a", "more"),  # "needs a more effective approach"
         *phrases("could", ["improve", "better"]),
         *phrases("would", "benefit"),
         # The force saying what it should do ("The force should ensure ...", "It should also
@@ -571,6 +575,9 @@ SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "whe
 #: benefits", "It should be noted") only a hint; "it should help its managers" still asks.
 SHOULD_FOLLOWS = frozenset({"see", "help", "enable", "allow", "lead", "mean", "result", "benefit"})
 SHOULD_FOLLOWS_FORCE = (SHOULD_FOLLOWS - {"help"}) | {"be"}
+#: Words before "need to" that make it a noun ("recognises the need to increase diversity",
+#: "The need to respond quickly means ..."): a finding's words, not the force told to act.
+NEED_AS_NOUN = frozenset({"the", "a", "an", "its", "this", "their", "that"})
 
 
 

@@ -111,6 +111,17 @@ def test_section_context_decides_list_items(cambridgeshire):
         ("In December 2023, we closed the cause of concern regarding the management of sexual offenders.", "concern"),
         ("In our 2021–22 PEEL inspection, we raised an area of concern regarding responding to the public.", "concern"),
         ("It concerns us that some of the information presented to the chief constable isn’t trustworthy.", "concern"),
+        # Improvement said without "should" or "needs to" (cumbria, north-wales, humberside 2018)
+        ("But there could be better external scrutiny.", "improvement"),
+        ("The local approach to understanding communities could be more consistent.", "improvement"),
+        ("The force has improved some of its crime recording processes but still has more work to do.",
+         "improvement"),
+        ("It works well with partner organisations but needs a more effective approach to solving problems.",
+         "improvement"),
+        # "the need to" is a noun: a finding's words (bedfordshire_2018_effectiveness, dorset_2017_legitimacy)
+        ("The need to respond to serious incidents quickly means that the force has diverted community "
+         "officers from prevention work.", "finding"),
+        ("They are aware of the need to gather evidence as early as possible.", "finding"),
         # ... but not in the inspectorate's words on its method
         ("We now assess forces against the characteristics of good performance, and we more clearly link our "
          "judgments to causes of concern and areas for improvement.", "finding"),
