@@ -36,7 +36,8 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE, SUBORDINATORS
+from .wordings import (CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE,
+                       SUBORDINATORS)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -246,11 +247,14 @@ def _cue_label(doc: Doc, cue) -> str:
     """The label a cue span gives: "... should" in a subordinate clause ("where the force
     should improve") or saying what is to follow ("The constabulary should see the
     benefits", "It should be noted") is only a hint, a bare "should" saying what a
-    change should bring ("This should help it ...") none, and nor does "the need to"."""
+    change should bring ("This should help it ...") none, and nor do "the need to" and "should be commended"."""
     after = doc[cue.end].lower_ if cue.end < len(doc) else ""
     if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs") and cue.start > 0 \
             and doc[cue.start - 1].lower_ in NEED_AS_NOUN:
         return "noun"  # no label: "the need to respond quickly"
+    if cue[-1].lower_ == "should" and after == "be" and cue.end + 1 < len(doc) \
+            and doc[cue.end + 1].lower_ in SHOULD_BE_PRAISED:
+        return "praise"  # no label: "The force should be commended for ..."
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
     if cue.label_ == "improvement" and cue[-1].lower_ == "should":

@@ -575,6 +575,9 @@ SUBORDINATORS = frozenset({"where", "as", "how", "what", "whether", "than", "whe
 #: benefits", "It should be noted") only a hint; "it should help its managers" still asks.
 SHOULD_FOLLOWS = frozenset({"see", "help", "enable", "allow", "lead", "mean", "result", "benefit"})
 SHOULD_FOLLOWS_FORCE = (SHOULD_FOLLOWS - {"help"}) | {"be"}
+#: After "should be", praise rather than a demand: "The force should be commended for its
+#: commitment to neighbourhood policing" (hampshire 2016).
+SHOULD_BE_PRAISED = frozenset({"commended", "congratulated", "praised", "proud", "pleased"})
 #: Words before "need to" that make it a noun ("recognises the need to increase diversity",
 #: "The need to respond quickly means ..."): a finding's words, not the force told to act.
 NEED_AS_NOUN = frozenset({"the", "a", "an", "its", "this", "their", "that"})

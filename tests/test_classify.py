@@ -122,6 +122,7 @@ def test_section_context_decides_list_items(cambridgeshire):
         ("The need to respond to serious incidents quickly means that the force has diverted community "
          "officers from prevention work.", "finding"),
         ("They are aware of the need to gather evidence as early as possible.", "finding"),
+        ("The force should be commended for its commitment to neighbourhood policing.", "finding"),
         # ... but not in the inspectorate's words on its method
         ("We now assess forces against the characteristics of good performance, and we more clearly link our "
          "judgments to causes of concern and areas for improvement.", "finding"),
