@@ -116,8 +116,9 @@ _STOPWORDS = frozenset(
     "legitimate legitimately good way approach some aspects all re overall".split()
 )
 # Suffixes stripped, longest first, so "investigation", "investigates", "investigating" meet.
-_SUFFIXES = ("ability", "ations", "ation", "ments", "ment", "ness", "able", "ions", "ion", "ing", "ers", "ies",
-             "es", "ly", "ed", "er", "s", "e")
+# "iour": "behaviour" and "behaves" one word (legitimacy's "behaves ethically and lawfully").
+_SUFFIXES = ("ability", "iours", "iour", "ations", "ation", "ments", "ment", "ness", "able", "ions", "ion", "ing",
+             "ers", "ies", "es", "ly", "ed", "er", "s", "e")
 
 
 @lru_cache(maxsize=65536)  # each word is stemmed many times over: every wording it is compared with

@@ -365,3 +365,15 @@ def test_a_judgment_near_a_question_is_no_second_grade_of_it(corpus, tmp_path, a
     report = structure.parse(readers.read(path))
     graded = [g.grade for g in report.grades if g.framework_question == "effectiveness.protecting-vulnerable"]
     assert graded == ["good"]
+
+
+def test_behaviour_and_behaves_are_one_word():
+    """"The force's approach to the ethical and lawful behaviour of its workforce requires
+    improvement" (west-midlands_2018_legitimacy) names 2018/19's question "How well does the
+    force ensure that its workforce behaves ethically and lawfully?" closely enough for a
+    summary's judgment to be that question's grade."""
+    from pipeline.structure.grades import NAMES_QUESTION
+
+    assert framework.stems("behaviour") == framework.stems("behaves") == framework.stems("behaviours")
+    assert framework.match("the ethical and lawful behaviour of its workforce", "2018/19", "legitimacy",
+                           threshold=NAMES_QUESTION) == "legitimacy.ethical-behaviour"
