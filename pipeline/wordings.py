@@ -302,11 +302,14 @@ CONCERN_LEAD_IN = re.compile(
 )
 #: "We made the following recommendations:", "We made the following recommendations, stating
 #: that the force should make sure that:", "We recommended that the force take immediate
-#: steps to:", "Our cause of concern regarding investigations had eight recommendations:".
+#: steps to:", "Our cause of concern regarding investigations had eight recommendations:",
+#: and a lead-in that opens with its deadline.
 RECOMMENDATION_LEAD_IN = re.compile(
     r"(?:^|[.!?]\s+)(?:We|HMIC|HMICFRS|The\s+inspectorate)\s+(?:also\s+)?"
     r"(?:made\s+the\s+following\s+(?:[\w-]+\s+)?recommendations?|recommended\s+that\b)[^.;:]*:$"
-    r"|\bhad\s+(?:[\w-]+\s+){1,2}recommendations?\s*:$",
+    r"|\bhad\s+(?:[\w-]+\s+){1,2}recommendations?\s*:$"
+    # "By 30 September 2024, the force should:", "Within three months, Devon and Cornwall Police should:"
+    r"|(?:^|[.!?]\s+)(?:By\s+\d{1,2}\s+\w+\s+\d{4}|Within\s+\w+\s+months?),?\s+[^.;:]{0,60}\b(?:should|must)\b[^.;:]*:$",
     re.IGNORECASE,
 )
 #: A lead-in that reads like a title, without a colon: "The 2017 inspection identified the
@@ -337,6 +340,12 @@ CONCERN_RECOMMENDATIONS_LEAD_IN = re.compile(
     r".{0,60}\b(?:must|should) immediately\b)",
     re.IGNORECASE,
 )
+
+#: How a recommendation's lead-in opens with its deadline ("By 30 September 2024, the force
+#: should:", "Within three months, the force should:"): after a recommendations list, a
+#: paragraph so opening is the next of them, not the prose after the list.
+DEADLINE_OPENING = re.compile(r"^(?:By\s+\d{1,2}\b|Within\s+\w+\s+(?:months?|weeks?)\b|Immediately\b)",
+                              re.IGNORECASE)
 
 #: "In 2016, we recommended that ...", "In our 2017 national legitimacy report, we
 #: recommended that all forces should:": a recommendation of an earlier inspection.

@@ -192,3 +192,27 @@ def test_later_letters_sentences(later_letter):
                   "Cleveland Police."][0] == "concern"
     assert labels["Our cause of concern regarding investigations had two recommendations:"][0] == "recommendation"
     assert labels["review how it manages crimes; and"] == ("recommendation", "recommendation")
+
+
+def test_prose_after_a_recommendations_list_is_not_a_recommendation(tmp_path):
+    """Under a "Recommendations" heading, the paragraph after the list goes on with the letter
+    (west-mercia 2023 letter), unless it opens with the next recommendations' deadline
+    (nottinghamshire 2025 letter: "By 30 September 2024, the force should:")."""
+    path = tmp_path / "west-mercia-letter.txt"
+    path.write_text(
+        "West Mercia Police: PEEL cause of concern revisit letter\nPublished on: 31 October 2023\n"
+        "Cause of concern\nThe force needs to improve how it investigates crimes.\nRecommendations\n"
+        "West Mercia Police should, within three months:\n  • make sure investigation plans are created; and\n"
+        "  • make sure victims are regularly updated.\n"
+        "Between 3 and 8 July 2023, we revisited the force to review progress against this cause of concern.\n"
+        "As part of this assessment, we reviewed 100 case files.\n"
+        "By 30 September 2024, the force should:\n  • review all crimes where victims haven’t received an update.\n",
+        encoding="utf-8")
+    labelled = process_file(path)
+    recs = [r.text for r in labelled.report.recommendations]
+    assert recs == ["make sure investigation plans are created; and", "make sure victims are regularly updated.",
+                    "review all crimes where victims haven’t received an update."]
+    labels = {s.text: s.label for s in labelled.sentences}
+    assert labels["As part of this assessment, we reviewed 100 case files."] == "finding"
+    assert labels["By 30 September 2024, the force should:"] == "recommendation"
+    _traced(labelled)

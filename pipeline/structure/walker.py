@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from .. import judgments
 from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
-from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, GLUED_LINK, HEADING_START,
-                        ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE, NUMBERED_QUESTION,
+from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, DEADLINE_OPENING, GLUED_LINK,
+                        HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE,
+                        NUMBERED_QUESTION,
                         PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN,
                         REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER, TABLE_ROW, TRACKER_DATE,
                         TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
@@ -270,9 +271,11 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if state.current is not None:
         state.current.end = end  # a hard-wrapped line continues the paragraph
     else:
-        if state.section == "area_for_improvement" and state.prose and state.prose[-1].kind == "list_item" \
-                and state.prose[-1].section == "area_for_improvement":
-            state.section = "narrative" if state.question else "summary"  # prose after the list
+        if state.section in ("area_for_improvement", "recommendation") and state.prose \
+                and state.prose[-1].kind == "list_item" and state.prose[-1].section == state.section \
+                and not DEADLINE_OPENING.match(key):
+            # prose after the list ("Between 3 and 8 July 2023, we revisited the force ...")
+            state.section = "narrative" if state.question else "summary"
         elif _after_lead_in_list(state, start):
             # "... we identified two causes of concern, which were that the force:", its
             # items, then "On 6 July 2022, we moved the force to ...": the letter goes on.
