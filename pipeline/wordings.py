@@ -295,8 +295,11 @@ OVERVIEW_WORDING = re.compile(
 
 #: "During our inspection, we identified three causes of concern:", "Our inspection found:"
 CONCERN_LEAD_IN = re.compile(
-    r"\b(?:identified|found|reported|raised|issued)\s+(?:the\s+following\s+)?(?:[\w-]+\s+){0,2}causes?\s+(?:of|for)\s+concern"
-    r"(?:,?\s+(?:which\s+(?:were|was|are|is)\s+that\s+the\s+(?:force|constabulary)|in\s+respect\s+of|relating\s+to|about|regarding|on))?\s*:$"
+    r"\b(?:identified|found|reported|raised|issued)\s+(?:the\s+following\s+)?(?:[\w-]+\s+){0,2}"
+    r"causes?\s+(?:of|for)\s+concern"
+    # "..., which were that the force:", "... in respect of:"
+    r"(?:,?\s+(?:which\s+(?:were|was|are|is)\s+that\s+the\s+(?:force|constabulary)|in\s+respect\s+of"
+    r"|relating\s+to|about|regarding|on))?\s*:$"
     r"|^(?:Our\s+(?:\w+\s+)?inspection|We|HMIC|HMICFRS|Inspectors)\s+(?:also\s+)?found:$",
     re.IGNORECASE,
 )
