@@ -255,8 +255,9 @@ TRACKER_TITLE = re.compile(
 TRACKER_STATUS = re.compile(r"^(?:\[on\].*?(?:\[/on\]|\[comment\]|\[/comment\])\s*)+$", re.IGNORECASE)
 #: The dates a tracker's status lines record.
 TRACKER_DATE = re.compile(r"\[on\]\s*(?P<date>[^\[]+?)\s*\[", re.IGNORECASE)
-#: A letter's dates: "Published on: 28 October 2022", "Sent on:" and the date on the next line.
-LETTER_DATE = re.compile(r"^(?P<what>Published|Sent|Updated|Last\s+updated)\s+on:\s*(?P<date>.*)$", re.IGNORECASE)
+#: A letter's dates: "Published on: 28 October 2022", "Sent on:" (or "Sent on") and the date
+#: on the next line.
+LETTER_DATE = re.compile(r"^(?P<what>Published|Sent|Updated|Last\s+updated)\s+on:?\s*(?P<date>.*)$", re.IGNORECASE)
 
 
 # =========================================================================== page types
@@ -300,6 +301,9 @@ CONCERN_LEAD_IN = re.compile(
     # "..., which were that the force:", "... in respect of:"
     r"(?:,?\s+(?:which\s+(?:were|was|are|is)\s+that\s+the\s+(?:force|constabulary)|in\s+respect\s+of"
     r"|relating\s+to|about|regarding|on))?\s*:$"
+    # "Three of these causes of concern were as follows:" (not "To address this cause of
+    # concern, we recommend that the force:", a recommendations lead-in)
+    r"|\bcauses?\s+(?:of|for)\s+concern\b(?:(?!recommend)[^.:;]){0,40}:$"
     r"|^(?:Our\s+(?:\w+\s+)?inspection|We|HMIC|HMICFRS|Inspectors)\s+(?:also\s+)?found:$",
     re.IGNORECASE,
 )

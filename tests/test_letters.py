@@ -216,3 +216,23 @@ def test_prose_after_a_recommendations_list_is_not_a_recommendation(tmp_path):
     assert labels["As part of this assessment, we reviewed 100 case files."] == "finding"
     assert labels["By 30 September 2024, the force should:"] == "recommendation"
     _traced(labelled)
+
+
+def test_a_letter_s_causes_listed_as_follows_and_its_date_without_a_colon(tmp_path):
+    """"Three of these causes of concern were as follows:" and its list (west-midlands 2024
+    letter); "Sent on" on a line of its own, no colon, the date on the next."""
+    path = tmp_path / "west-midlands-letter.txt"
+    path.write_text(
+        "West Midlands Police: PEEL causes of concern revisit letter\nSent on\n23 July 2024\nBackground\n"
+        "In September 2023, we inspected West Midlands Police. During our inspection, we identified four causes "
+        "of concern. Three of these causes of concern were as follows:\n"
+        "- The force doesn’t manage the risk posed to the public by registered sex offenders effectively.\n"
+        "- The force doesn’t manage the risk posed by online child abuse offenders effectively.\n"
+        "In May and June 2024, we revisited the force to scrutinise the progress made.\n", encoding="utf-8")
+    labelled = process_file(path)
+    report = labelled.report
+    assert report.last_updated == "2024-07-23"
+    assert [c.text for c in report.causes_of_concern] == [
+        "The force doesn’t manage the risk posed to the public by registered sex offenders effectively.",
+        "The force doesn’t manage the risk posed by online child abuse offenders effectively."]
+    _traced(labelled)
