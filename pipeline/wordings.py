@@ -509,7 +509,9 @@ CUES: dict[str, list[str]] = {
         *phrases(["concerns", "concerned"], "us"),  # "It concerns us that ..."
         *phrases("of", ["concern", "particular"], ["to", "concern"]),
         *phrases("concerned", "that"),
-        *phrases(["is", "are", "remain", "remains"], "concerned"),
+        # Who is concerned matters: the inspectorate, not "officers and staff are concerned
+        # about the extra pressures" (north-yorkshire 2018, a finding).
+        *phrases(["inspectors", "inspectorate"], ["is", "are", "was", "were", "remain", "remains"], "concerned"),
         # "I am also concerned about", "I am especially worried about", "I have concerns"
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"],
                  ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
@@ -579,6 +581,10 @@ CUES: dict[str, list[str]] = {
         *phrases("we", ["", "just", "also"], "focused", "on"),
         *phrases("we", "did", ["n’t", "n't", "not"], ["", "fully"], "inspect"),
         *phrases("link", "our", ["judgments", "judgements"]),
+        # a letter's revisit ("we revisited the force to review progress against this cause
+        # of concern"), and "... and will revisit this area for improvement"
+        *phrases("we", "revisited"),
+        *phrases("will", "revisit"),
     ],
 }
 

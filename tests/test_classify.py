@@ -123,6 +123,13 @@ def test_section_context_decides_list_items(cambridgeshire):
          "officers from prevention work.", "finding"),
         ("They are aware of the need to gather evidence as early as possible.", "finding"),
         ("The force should be commended for its commitment to neighbourhood policing.", "finding"),
+        # The staff's concern is a finding; the inspectorate revisiting a concern reports its work
+        ("However, officers and staff are concerned about the extra pressures on them.", "finding"),
+        ("Between 3 and 8 July 2023, we revisited the force to review progress against this cause of concern.",
+         "finding"),
+        ("We have given specific feedback and will revisit this area for improvement.", "finding"),
+        ("HMICFRS has concerns regarding this approach and will revisit this area in future inspections.",
+         "concern"),
         # ... but not in the inspectorate's words on its method
         ("We now assess forces against the characteristics of good performance, and we more clearly link our "
          "judgments to causes of concern and areas for improvement.", "finding"),
