@@ -201,7 +201,7 @@ def _register_extensions() -> None:
         Doc.set_extension("question_number", default=None)
     if not Doc.has_extension("context"):
         Doc.set_extension("context", default=())
-    for name in ("peel_label", "confidence", "method"):
+    for name in ("peel_label", "confidence", "method", "asks"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -289,7 +289,8 @@ class Labeller:
         cats = doc.cats if doc.cats else None
         ext = doc._  # each ``doc._`` makes an object: once per Doc
         ext.peel_label, ext.confidence, ext.method = self.decide(
-            SECTION_LABELS.get(ext.section), found, cats, ext.context, asks=_asks(doc))
+            SECTION_LABELS.get(ext.section), found, cats, ext.context,
+            asks=_asks(doc) if ext.asks is None else ext.asks)
         return doc
 
     def decide(self, implied: str | None, found: set[str], cats: dict | None,
@@ -335,7 +336,8 @@ class Labeller:
 
 
 def _asks(doc: Doc) -> bool:
-    """Whether the sentence's words (before its context pseudo-tokens) end in a question mark."""
+    """Whether the sentence's words (before its context pseudo-tokens) end in a question
+    mark: for a Doc made without ``Doc._.asks`` (``classify`` sets it from the text)."""
     last = None
     for token in doc:
         if token.text.startswith(CONTEXT_PREFIX):
@@ -496,6 +498,7 @@ def classify(report: Report, mode: str = "combined", model: Path = MODEL_DIR) ->
         ext = doc._
         ext.section, ext.question_number = unit.block.section, unit.block.question_number
         ext.context = unit.context
+        ext.asks = unit.block.text[unit.start:unit.end].rstrip().endswith("?")
         docs.append(doc)
     sentences: list[Sentence] = []
     with nlp.select_pipes(disable=["peel_sentencizer"]):
