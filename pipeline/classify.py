@@ -246,8 +246,9 @@ def peel_sentencizer(doc: Doc) -> Doc:
 def _cue_label(doc: Doc, cue) -> str:
     """The label a cue span gives: "... should" in a subordinate clause ("where the force
     should improve") or saying what is to follow ("The constabulary should see the
-    benefits", "It should be noted") is only a hint, a bare "should" saying what a
-    change should bring ("This should help it ...") none, and nor do "the need to" and "should be commended"."""
+    benefits", "It should be noted") is only a hint; a bare "should" saying what a change
+    should bring ("This should help it ..."), "the need to" (a noun) and "should be
+    commended" (praise) give none."""
     after = doc[cue.end].lower_ if cue.end < len(doc) else ""
     if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs") and cue.start > 0 \
             and doc[cue.start - 1].lower_ in NEED_AS_NOUN:

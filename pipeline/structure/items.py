@@ -32,6 +32,14 @@ def read_items(report: Report, blocks) -> None:
             rec.append(_recommendation(len(rec), pending_lead_in, None))
             pending_lead_in = None
 
+    def open_lead_in() -> None:
+        # A new lead-in; one straight after another lead-in is introduced by it ("... had
+        # eight recommendations:" then "The force should immediately:"), no row of its own.
+        nonlocal pending_lead_in
+        if previous is not None and previous is pending_lead_in:
+            pending_lead_in = None
+        flush_lead_in()
+
     # Where the walker put each block (before recommendations are moved out of a cause of
     # concern), and whether the blocks before were a recommendation list.
     previous_place: tuple | None = None
@@ -63,9 +71,7 @@ def read_items(report: Report, blocks) -> None:
             continue
         if block.section in ("cause_of_concern", "recommendation") and CONCERN_RECOMMENDATIONS_LEAD_IN.match(_words(block.text)) \
                 and block.kind == "paragraph" and (block.text.endswith(":") or block.truncated):
-            if previous is not None and previous is pending_lead_in:
-                pending_lead_in = None  # it introduces this one ("... had eight recommendations:")
-            flush_lead_in()
+            open_lead_in()
             block.section = "recommendation"
             lead_in = pending_lead_in = block
             in_list, previous = True, block
@@ -97,9 +103,7 @@ def read_items(report: Report, blocks) -> None:
                 after_list = False
         elif block.section == "recommendation":
             if block.kind == "paragraph" and block.text.endswith(":"):
-                if previous is not None and previous is pending_lead_in:
-                    pending_lead_in = None  # it introduces this one ("The force should immediately:")
-                flush_lead_in()
+                open_lead_in()
                 lead_in = pending_lead_in = block
                 in_list = True
             elif block.kind == "paragraph" and after_list and CAUSE_OF_CONCERN.search(block.text):

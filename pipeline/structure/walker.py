@@ -16,10 +16,9 @@ from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
 from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, DEADLINE_OPENING, GLUED_LINK,
                         HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE,
-                        NUMBERED_QUESTION,
-                        PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN,
-                        REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER, TABLE_ROW, TRACKER_DATE,
-                        TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
+                        NUMBERED_QUESTION, PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR,
+                        RECOMMENDATION_LEAD_IN, REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER,
+                        TABLE_ROW, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
                     _reads_as_heading, _trim, _words)
 from .metadata import _OVERVIEW_TITLE, _add_date, _iso_date, _peel_year, long_date
