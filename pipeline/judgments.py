@@ -54,7 +54,7 @@ from dataclasses import dataclass
 
 from .vocabulary import FORCES, forces_named
 from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, OPENER,  # the grammar's words
-                       PILLAR_SUBJECTS, PREP, grade_code)
+                       PILLAR_SUBJECTS, PREP, TOPIC_FIRST, grade_code)
 
 # --------------------------------------------------------------------------- parts
 
@@ -64,16 +64,21 @@ from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, OPENER,  
 #: Where the subject of a judgment ends: the next clause starts.
 _SUBJECT_END = (r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is)|which|while|although|however|having)\b"
                 r"|\s+but\b|\s+because\b|\s+since\b|\s+and\s+(?:has|works|it|is|makes|uses|needs|there|we)\b)")
-#: A further judgment in the same sentence: ", and good at", " and is good at", ", however it requires improvement in"
+#: A further judgment in the same sentence: ", and good at", " and is good at", ", however it requires improvement in",
+#: " but is judged to require improvement in"
 LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
-        r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+be\s+|it\s+|is\s+)?"
+        r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+(?:be\s+)?|it\s+|is\s+)?"
         r"(?=(?:" + GRADE + r")\s+" + PREP + r"\b)")
 # "...; its use of resources is judged to be good", and with commas: "The force has
 # maintained a good understanding of demand, its use of resources to manage demand is judged
 # to be good and its planning for future demand is also judged to be good" (derbyshire 2017).
 _JUDGED_CLAUSE = r"its\s+[^,;]{3,80}?\s+(?:is|are|was)\s+(?:also\s+)?(?:judged|assessed)\b"
+# "The force is committed to neighbourhood policing and its approach to tackling serious and
+# organised crime is outstanding" (greater-manchester 2016): a clause of its own.
+_GRADED_CLAUSE = r"its\s+[^,;]{3,100}?\s+(?:is|are)\s+(?:now\s+|also\s+)?" + GRADE + r"\s*(?:[.;]|$)"
 _CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)"
-                           r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+" + _JUDGED_CLAUSE + r")", re.I)
+                           r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+(?:" + _JUDGED_CLAUSE + r"|" + _GRADED_CLAUSE + r"))",
+                           re.I)
 
 # --------------------------------------------------------------------------- shapes' patterns
 
@@ -83,15 +88,15 @@ _PILLAR_LINE = re.compile(
     r"(?:\s+is)?\s*:?\s*(?:is:?\s*)?(?P<g>" + GRADE + r")\b",
     re.IGNORECASE,
 )
-# 2. Earlier inspections: "In 2017[,] we [also] judged the force|it|Kent Police to be|as GRADE at|in SUBJECT".
+# 2. Earlier inspections: "In 2017[/18][,] we [also] judged the force|it|Kent Police to be|as [being] GRADE at|in SUBJECT".
 _EARLIER = re.compile(
-    r"^(?:in\s+(?P<year>20\d\d),?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+"
-    r"(?P<doer>.{0,60}?)\b(?:to\s+be|as)\s+(?P<g>" + GRADE + r")\s+(?P<tail>" + PREP + r"\b.*)$",
+    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+"
+    r"(?P<doer>.{0,60}?)\b(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s+(?P<tail>" + PREP + r"\b.*)$",
     re.IGNORECASE,
 )
 # 2. "In 2017, we judged that the force’s approach to meeting current demand and using resources was good."
 _EARLIER_THAT = re.compile(
-    r"^(?:in\s+(?P<year>20\d\d),?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+that\s+"
+    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+that\s+"
     r"(?P<subject>.{3,160}?)\s+(?:was|were)\s+(?:judged\s+(?:to\s+be\s+|as\s+)?)?(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
@@ -231,12 +236,17 @@ _FORCE_NAME_END = re.compile(
 )
 
 
-def _doer_starts_clause(before: str, pronoun: bool = False) -> bool:
-    """The force is the clause's subject: at most an OPENER comes before it."""
-    # Drop the force's own name ("The Metropolitan Police") and a leading "the".
+def _before_doer(before: str) -> str:
+    """The words of a clause before its doer, less the force's own name ("The Metropolitan
+    Police") and a leading "the"."""
     before = _FORCE_NAME_END.sub("", before)
-    before = re.sub(r"(?:\b[Tt]he\s+)?(?:[A-Z][\w&-]*\s*)*$", "", before).strip().lower()
-    if not before or before.endswith(("that", "that overall")) or before.strip(" ,") in OPENER:
+    return re.sub(r"(?:\b[Tt]he\s+)?(?:[A-Z][\w&-]*\s*)*$", "", before).strip()
+
+
+def _doer_starts_clause(before: str, pronoun: bool = False) -> bool:
+    """The force is the clause's subject: at most an OPENER (or a topic) comes before it."""
+    before = _before_doer(before).lower()
+    if not before or TOPIC_FIRST.match(before) or before.endswith(("that", "that overall")) or before.strip(" ,") in OPENER:
         return True
     if pronoun and re.search(r"(?:,\s*|\s)and$", before):
         return True  # "... protect vulnerable people and it is now good at ..."
@@ -344,12 +354,18 @@ def _subject_first(clause: str, modern: bool) -> _Found | None:
     "I am reassured that the quality of crime investigation is generally good".
     """
     starts = [clause] + [clause[m.end():] for m in re.finditer(r"\bthat\s+", clause)]
+    if (opened := _OPENED.match(clause)) and opened["opener"].lower() in OPENER:
+        starts.insert(1, clause[opened.end():])  # "By contrast, the force’s approach to ... requires improvement."
     match = next((m for m in map(_SUBJECT_FIRST.match, starts) if m), None)
     if match:
         subject = _clean_subject(re.split(r"\bthat\s+", match["subject"])[-1])
         if (code := _code(match["g"], modern)) and (is_activity(subject) or pillar_of(subject)):
             return [(code, subject, None)]
     return None
+
+
+#: An opener and its comma before a clause: "By contrast, ".
+_OPENED = re.compile(r"^(?P<opener>[A-Za-z]+(?:\s+[a-z]+){0,3}),\s+")
 
 
 def _force_first(clause: str, modern: bool) -> _Found | None:
@@ -378,7 +394,8 @@ def _force_first(clause: str, modern: bool) -> _Found | None:
             return [(g, s.split(",")[0], None) for g, s in _linked_judgments(match["g"], match["tail"], modern)]
         return [(g, s, None) for g, s in _linked_judgments(match["g"], match["tail"], modern)]
     if not match["tail"].strip(" .,") and (code := _code(match["g"], modern)):
-        return [(code, "", None)]
+        topic = TOPIC_FIRST.match(_before_doer(clause[: match.start()]))
+        return [(code, _clean_subject(topic["topic"]) if topic else "", None)]
     return []
 
 

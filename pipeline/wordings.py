@@ -87,12 +87,17 @@ ADVERB = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|cons
 JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+being\s+|as\s+)?)"
 COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
 #: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
-DOER = r"(?:force|constabulary|police|service|it|mps)(?:[’']s)?"
+DOER = r"(?:force|constabulary|police|service|it|mps|workforce)(?:[’']s)?"
 INSPECTOR = r"(?:we|hmic|hmicfrs)"
 PREP = r"(?:at|in|for)"
 #: Opening words before the doer; the clause is still the force's judgment.
 OPENER = ("however", "overall", "but", "and", "also", "so", "although", "though", "while", "whilst",
-          "in addition", "we found that", "we found", "hmic found that", "hmicfrs found that")
+          "in addition", "by contrast", "in contrast", "similarly", "likewise", "furthermore", "moreover",
+          "we found that", "we found", "hmic found that", "hmicfrs found that")
+#: A topic named before the doer, which is then what the grade judges: "In relation to
+#: ethical and lawful workforce behaviour, the force requires improvement." (city-of-london 2018)
+TOPIC_FIRST = re.compile(r"^(?:in\s+relation\s+to|with\s+regards?\s+to|in\s+respect\s+of|as\s+regards|regarding"
+                         r"|when\s+it\s+comes\s+to)\s+(?P<topic>[^,;]{3,100}?),\s*$", re.IGNORECASE)
 
 
 # "In 2017, we assessed the force as good at:": the list that follows is graded so.

