@@ -258,11 +258,13 @@ def _cue_label(doc: Doc, cue) -> str:
         return "praise"  # no label: "The force should be commended for ..."
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
-    if cue.label_ == "improvement" and cue[-1].lower_ == "should":
-        if after in SHOULD_FOLLOWS_FORCE:
+    modal = cue[-1].lower_ == "should" or cue[0].lower_ in ("need", "needs", "must")
+    if cue.label_ == "improvement" and modal:
+        if cue[-1].lower_ == "should" and after in SHOULD_FOLLOWS_FORCE:
             return "improvement_hint"
         # A subordinator up to three words before, within the clause ("where the force
-        # should", "which crimes it should").
+        # should", "which crimes it should", "what skills it needs to", "what it must do"):
+        # the sentence describes what is needed, it need not ask for it.
         for token in reversed(doc[max(0, cue.start - 3):cue.start]):
             if token.is_punct:
                 break

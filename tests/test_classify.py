@@ -190,6 +190,22 @@ def test_should_says_what_the_force_is_to_do_only_in_a_main_clause(sentence, lab
     assert _cue_label(doc, should[0]) == label
 
 
+@pytest.mark.parametrize("sentence, label", [
+    ("The force needs to improve how it supervises investigations.", "improvement"),
+    ("It must make sure that it records crime accurately.", "improvement"),
+    # in a clause saying what is needed (held-out cumbria_2018_efficiency): a hint
+    ("It now understands what skills it needs to meet future demand.", "improvement_hint"),
+    ("Cumbria Constabulary works out what it must do and makes changes to meet future demand.", "improvement_hint"),
+])
+def test_needs_to_and_must_ask_only_in_a_main_clause(sentence, label):
+    from pipeline.classify import _cue_label
+
+    doc = build_nlp("rules")(sentence)
+    cues = [cue for cue in doc.spans["peel_rules"] if cue.label_ == "improvement"]
+    assert len(cues) == 1 and cues[0][0].lower_ in ("needs", "must")
+    assert _cue_label(doc, cues[0]) == label
+
+
 def test_a_grade_the_judgments_grammar_read_is_a_grade_wherever_it_stands():
     """"In 2017, we judged South Yorkshire Police as good at treating the public fairly."
     after a paragraph (no grade cue: the force is named; not a place adjectival judgments
