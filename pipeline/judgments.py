@@ -74,10 +74,13 @@ LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
 # to be good and its planning for future demand is also judged to be good" (derbyshire 2017).
 _JUDGED_CLAUSE = r"its\s+[^,;]{3,80}?\s+(?:is|are|was)\s+(?:also\s+)?(?:judged|assessed)\b"
 # "The force is committed to neighbourhood policing and its approach to tackling serious and
-# organised crime is outstanding" (greater-manchester 2016): a clause of its own.
-_GRADED_CLAUSE = r"its\s+[^,;]{3,100}?\s+(?:is|are)\s+(?:now\s+|also\s+)?" + GRADE + r"\s*(?:[.;]|$)"
+# organised crime is outstanding" (greater-manchester 2016), "..., although its approach to
+# crime prevention requires improvement" (west-mercia 2016): a clause of its own.
+_GRADED_CLAUSE = (r"its\s+[^,;]{3,100}?\s+(?:(?:is|are)\s+(?:now\s+|also\s+)?" + GRADE + r"|requires?\s+improvement)"
+                  r"\s*(?:[.;]|$)")
 _CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)"
-                           r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+(?:" + _JUDGED_CLAUSE + r"|" + _GRADED_CLAUSE + r"))",
+                           r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+(?:" + _JUDGED_CLAUSE + r"|" + _GRADED_CLAUSE + r"))"
+                           r"|,\s+(?=(?:although|though|while|whilst)\s+" + _GRADED_CLAUSE + r")",
                            re.I)
 
 # --------------------------------------------------------------------------- shapes' patterns
@@ -98,6 +101,14 @@ _EARLIER = re.compile(
 _EARLIER_THAT = re.compile(
     r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+that\s+"
     r"(?P<subject>.{3,160}?)\s+(?:was|were)\s+(?:judged\s+(?:to\s+be\s+|as\s+)?)?(?P<g>" + GRADE + r")\s*[.;]?$",
+    re.IGNORECASE,
+)
+# 2. "In 2016, we judged the force’s effectiveness at preventing and tackling anti-social
+# behaviour to be good." (north-wales 2018): the force's pillar at an activity.
+_EARLIER_OF = re.compile(
+    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed)\s+"
+    r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
+    r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
 # 3. "We judge Dorset Police to be good in terms of its legitimacy"
@@ -259,7 +270,7 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     """A sentence split at semicolons, with a leading 'and'/'but' dropped."""
     out, pos = [], 0
     for part in _CLAUSE_BREAK.split(sentence):
-        lead = re.match(r"\s*(?:(?:and|but|however|whereas),?\s+)?", part)
+        lead = re.match(r"\s*(?:(?:and|but|however|whereas|although|though|while|whilst),?\s+)?", part)
         out.append((pos + lead.end(), part[lead.end():]))
         pos += len(part) + 1
     return out
@@ -314,7 +325,8 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
     investigating crime. In 2016 we judged it to be good at tackling serious and organised
     crime." (dyfed-powys_2018_effectiveness_part1); "In 2017, we judged that the force’s
     approach to meeting current demand and using resources was good."
-    (south-wales_2018_efficiency); "HMIC judged the force to be inadequate in its
+    (south-wales_2018_efficiency); "In 2016, we judged the force’s effectiveness at preventing
+    and tackling anti-social behaviour to be good." (north-wales 2018); "HMIC judged the force to be inadequate in its
     crime-recording." (devon-and-cornwall_2016_effectiveness). The year is the caller's
     when the sentence names none (``""``).
     """
@@ -327,7 +339,7 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
         found = _linked_judgments(match["g"], " " + match["tail"], modern)
         year = match["year"] or ""
         return [(g, s, year) for g, s in found if s] or ([(code, "", year)] if code else [])
-    if match := _EARLIER_THAT.match(sentence):
+    if match := _EARLIER_THAT.match(sentence) or _EARLIER_OF.match(sentence):
         code = _code(match["g"], modern)
         subject = _clean_subject(match["subject"])
         return [(code, subject, match["year"] or "")] if code and subject else []

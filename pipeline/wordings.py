@@ -131,7 +131,7 @@ def pillar_question(text: str) -> str | None:
 
 # Subjects that are a whole pillar rather than a question or area.
 PILLAR_SUBJECTS = (
-    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+keeping\s+people\s+safe.*)?)$", re.I)),
+    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+(?:keeping\s+people\s+safe|reducing\s+crime\s+and\s+keeping)\b.*)?)$", re.I)),
     # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
     ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
     ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|(?:in\s+)?(?:(?:the\s+way|how)\s+(?:it|the\s+force|the\s+constabulary)\s+)?treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce(?:\s+legitimately)?|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
@@ -542,6 +542,7 @@ CUES: dict[str, list[str]] = {
         *phrases(["still", "now"], ["stand", "stands"]),
         *phrases(["been", "have", "has", "we"], "carried", "over"),
         *phrases(["remain", "remains"], "valid"),
+        *phrases(["grade", "grades", "judgment", "judgments"], "forward"),  # "We have carried last year’s grade forward."
     ],
     # Saying plainly that the force has to improve.
     "improvement": [
@@ -590,6 +591,9 @@ CUES: dict[str, list[str]] = {
         # of concern"), and "... and will revisit this area for improvement"
         *phrases("we", "revisited"),
         *phrases("will", "revisit"),
+        # monitoring letters on the process itself: "In Engage, we provide additional
+        # accountability and support to forces when there are causes of concern ..."
+        *phrases("we", "provide", "additional"),
     ],
 }
 
