@@ -591,9 +591,6 @@ CUES: dict[str, list[str]] = {
         # of concern"), and "... and will revisit this area for improvement"
         *phrases("we", "revisited"),
         *phrases("will", "revisit"),
-        # monitoring letters on the process itself: "In Engage, we provide additional
-        # accountability and support to forces when there are causes of concern ..."
-        *phrases("we", "provide", "additional"),
     ],
 }
 
