@@ -33,7 +33,10 @@ example from the corpus. A sentence is tried against the shapes in this order:
 5. then clause by clause (a sentence split at semicolons):
    ``subject first``    "The way the force prevents crime ... is inadequate.", else
    ``force first``      "The force is good at encouraging ethical decision-making."
-                        (several per clause, joined by LINKs)
+                        (several per clause, joined by LINKs), or with
+                        the subject before the doer (``TOPIC_FIRST``): "In relation
+                        to ethical and lawful workforce behaviour, the force
+                        requires improvement."
 
 "Not graded" is a grade like the others ("... is not graded", "is not yet graded"); a
 grade line "To be graded" / "Not being graded" is read by ``wordings.grade_line``, and
@@ -91,22 +94,25 @@ _PILLAR_LINE = re.compile(
     r"(?:\s+is)?\s*:?\s*(?:is:?\s*)?(?P<g>" + GRADE + r")\b",
     re.IGNORECASE,
 )
-# 2. Earlier inspections: "In 2017[/18][,] we [also] judged the force|it|Kent Police to be|as [being] GRADE at|in SUBJECT".
+# 2. Earlier inspections. Their shared start: "[In 2017[/18][,]] we [also] ", the year
+# being the earlier inspection's.
+_IN_YEAR_WE = r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?"
+# 2. "In 2017[/18][,] we [also] judged the force|it|Kent Police to be|as [being] GRADE at|in SUBJECT".
 _EARLIER = re.compile(
-    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+"
+    _IN_YEAR_WE + r"(?:judged|assessed|found)\s+"
     r"(?P<doer>.{0,60}?)\b(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s+(?P<tail>" + PREP + r"\b.*)$",
     re.IGNORECASE,
 )
 # 2. "In 2017, we judged that the force’s approach to meeting current demand and using resources was good."
 _EARLIER_THAT = re.compile(
-    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed|found)\s+that\s+"
+    _IN_YEAR_WE + r"(?:judged|assessed|found)\s+that\s+"
     r"(?P<subject>.{3,160}?)\s+(?:was|were)\s+(?:judged\s+(?:to\s+be\s+|as\s+)?)?(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
 # 2. "In 2016, we judged the force’s effectiveness at preventing and tackling anti-social
 # behaviour to be good." (north-wales 2018): the force's pillar at an activity.
 _EARLIER_OF = re.compile(
-    r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?(?:judged|assessed)\s+"
+    _IN_YEAR_WE + r"(?:judged|assessed)\s+"
     r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
     r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
