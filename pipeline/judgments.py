@@ -56,7 +56,7 @@ import re
 from dataclasses import dataclass
 
 from .vocabulary import FORCES, forces_named
-from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, OPENER,  # the grammar's words
+from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, JUDGING, OPENER,  # the grammar's words
                        PILLAR_SUBJECTS, PREP, TOPIC_FIRST, grade_code)
 
 # --------------------------------------------------------------------------- parts
@@ -94,25 +94,25 @@ _PILLAR_LINE = re.compile(
     r"(?:\s+is)?\s*:?\s*(?:is:?\s*)?(?P<g>" + GRADE + r")\b",
     re.IGNORECASE,
 )
-# 2. Earlier inspections. Their shared start: "[In 2017[/18][,]] we [also] ", the year
+# 2. Earlier inspections. Their shared start: "[In 2017[/18][,]] we [also] judged ", the year
 # being the earlier inspection's.
-_IN_YEAR_WE = r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?"
+_IN_YEAR_WE = r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?" + JUDGING + r"\s+"
 # 2. "In 2017[/18][,] we [also] judged the force|it|Kent Police to be|as [being] GRADE at|in SUBJECT".
 _EARLIER = re.compile(
-    _IN_YEAR_WE + r"(?:judged|assessed|found)\s+"
+    _IN_YEAR_WE +
     r"(?P<doer>.{0,60}?)\b(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s+(?P<tail>" + PREP + r"\b.*)$",
     re.IGNORECASE,
 )
 # 2. "In 2017, we judged that the force’s approach to meeting current demand and using resources was good."
 _EARLIER_THAT = re.compile(
-    _IN_YEAR_WE + r"(?:judged|assessed|found)\s+that\s+"
+    _IN_YEAR_WE + r"that\s+"
     r"(?P<subject>.{3,160}?)\s+(?:was|were)\s+(?:judged\s+(?:to\s+be\s+|as\s+)?)?(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
 # 2. "In 2016, we judged the force’s effectiveness at preventing and tackling anti-social
 # behaviour to be good." (north-wales 2018): the force's pillar at an activity.
 _EARLIER_OF = re.compile(
-    _IN_YEAR_WE + r"(?:judged|assessed)\s+"
+    _IN_YEAR_WE +
     r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
     r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,

@@ -85,6 +85,9 @@ GRADE = (r"(?:outstanding|good|adequate|inadequate|requires?\s+improvement|requi
 ADVERB = r"(?:(?:also|now|still|generally|currently|therefore|overall|again|consistently|broadly)\s+)*"
 #: "judged to be", "assessed as", "judged as being", "considered", "found to be"
 JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|as\s+being\s+|as\s+)?)"
+#: What the inspectorate did when it judged an earlier inspection: "In 2017, we graded the
+#: constabulary as good at ...".
+JUDGING = r"(?:judged|assessed|graded|rated|found)"
 COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
 #: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
 DOER = r"(?:force|constabulary|police|service|it|mps|workforce)(?:[’']s)?"
@@ -133,7 +136,9 @@ def pillar_question(text: str) -> str | None:
 PILLAR_SUBJECTS = (
     ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+(?:keeping\s+people\s+safe|reducing\s+crime\s+and\s+keeping)\b.*)?)$", re.I)),
     # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
-    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
+    # "requires improvement in the efficiency of its operation and the sustainability of
+    # its services" (greater-manchester 2018)
+    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|(?:in\s+)?the\s+efficiency\s+of\s+its\s+operations?\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
     ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|(?:in\s+)?(?:(?:the\s+way|how)\s+(?:it|the\s+force|the\s+constabulary)\s+)?treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce(?:\s+legitimately)?|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
 )
 
@@ -533,6 +538,8 @@ CUES: dict[str, list[str]] = {
         *phrases(["requires", "require", "requiring"], "improvement"),
         *phrases(_JUDGED, _WHOM, ["as", "to be"], _ONE_WORD_GRADES),
         *phrases(_FORCE_NOUNS, _IS, _ADVERBS, _ONE_WORD_GRADES, ["at", "in", "."]),
+        # the force named in an earlier judgment: "we judged Merseyside Police to be good at"
+        *phrases(_FORCE_NOUNS, ["to be", "as", "as being"], _ONE_WORD_GRADES, ["at", "in"]),
         *phrases(["worse", "better"], "position"),
         *phrases("change", "of", "grade"),
         *phrases("same", "as", "last", "year"),

@@ -24,10 +24,11 @@ def _grades(corpus, name: str, scopes=("question", "area", "aspect")) -> list[tu
 def test_an_aspect_after_the_summary_judged_its_question(corpus, name):
     # "Overall, Surrey Police supports vulnerable victims well." judges the vulnerability
     # question without a grade word; "The force is good at identifying people who can't take
-    # care of or protect themselves ..." then judges part of it.
+    # care of or protect themselves ..." then judges part of it. (The summary's "outstanding at
+    # preventing crime and prioritising crime prevention" grades that question's heading.)
     assert _grades(corpus, name) == [
-        ("question", "preventing crime and prioritising crime prevention", "outstanding",
-         "effectiveness.preventing-crime"),
+        ("question", "How effective is the force at preventing crime, tackling anti-social behaviour and keeping "
+                     "people safe?", "outstanding", "effectiveness.preventing-crime"),
         ("aspect", "identifying people who can’t take care of or protect themselves or others from harm or "
                    "exploitation", "good", VULNERABLE),
     ]

@@ -97,6 +97,8 @@ def test_section_context_decides_list_items(cambridgeshire):
         # ... but only what it says after it: the force is still told what to do before it.
         ("The force needs to improve how it supervises investigations, as we set out below.", "improvement"),
         ("We were also concerned about the force’s backlog of digital devices.", "concern"),
+        # an earlier judgment naming the force (merseyside_2018_efficiency, held out)
+        ("In 2017 we judged Merseyside Police to be good at meeting current demands and using resources.", "grade"),
         # "should" saying what a change should bring (greater-manchester_2018_overview,
         # cheshire_2018_effectiveness), unless the force is to bring it (nottinghamshire_2018_legitimacy).
         ("This should help it develop clear plans to make sure it uses its resources effectively.", "finding"),

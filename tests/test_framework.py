@@ -252,11 +252,15 @@ def test_pipeline_grades_name_their_framework_questions(corpus):
         for gold, want in wants:
             # The grade read for this gold grade: by its number, else by its subject. A row whose
             # subject joins several gold subjects ("investigating crime and tackling serious and
-            # organised crime") is the structure's to split, not a framework question's.
+            # organised crime") is the structure's to split, not a framework question's; and a
+            # gold subject joining two questions ("preventing and investigating crime"), which
+            # the structure splits into one row of each (tests/test_summary_grades.py), names none.
             hit = next((g for g in grades if g.grade == want["grade"] and (
                 g.question_number == want["number"] if want["number"] is not None and g.question_number is not None
                 else same_subject(g.subject, want["question"]))), None)
-            if hit is not None and sum(same_subject(hit.subject, w["question"]) for _, w in wants) == 1:
+            split = hit is not None and sum(g.char_start == hit.char_start for g in grades) > 1 \
+                and EXPECTED.get((gold["peel_year"], want["question"])) is None
+            if hit is not None and not split and sum(same_subject(hit.subject, w["question"]) for _, w in wants) == 1:
                 pairs.append((name, EXPECTED.get((gold["peel_year"], want["question"])), hit.framework_question))
     counts = _figures(pairs)
     print(_report("pipeline grades matched to gold:", counts))

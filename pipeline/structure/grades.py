@@ -8,6 +8,8 @@ grade the text compares with is attached to the judgment it refers to.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import judgments
@@ -91,9 +93,17 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             last = grade
         improving += [topic for _, topic in topics]
 
-    # A summary judgment that restates a question's grade is that question's judgment.
+    # A summary judgment that restates a question's grade is that question's judgment;
+    # one of a question whose heading states no grade is that question's grade.
     kept: list[Grade] = []
+    grades = [(part, question) for grade, question in grades
+              for part in (_split_joined(grade, report) if grade.scope == "question" and question is None else [grade])]
     for grade, question in grades:
+        if grade.scope == "question" and question is None and (heading := _heading_named(grade.subject, report)):
+            heading.grade = grade.grade
+            grade.subject, grade.question_number = heading.question, heading.number
+            kept.append(grade)
+            continue
         if grade.scope == "area" and any(k.scope == "area" and k.grade == grade.grade
                                          and " ".join(k.subject.split()).lower() == " ".join(grade.subject.split()).lower()
                                          for k in kept):
@@ -101,12 +111,52 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
         if grade.scope in ("question", "area") and question is None and (
             any(q.grade == grade.grade and same_subject(q.question, grade.subject) for q in report.questions)
             or any(k.scope == grade.scope and k.grade == grade.grade and _overlaps(k.subject, grade.subject)
-                   for k in kept)
+                   and k.char_start != grade.char_start for k in kept)  # (not the other half of a split)
         ):
             continue
         kept.append(grade)
     report.grades = kept
     report.overall_grade = overall.grade if overall else None
+
+
+_AND_ACTIVITY = re.compile(r",?\s+and\s+(?=\w+ing\b)")
+
+
+def _split_joined(grade: Grade, report: Report) -> list[Grade]:
+    """A summary's judgment of two questions in one subject, as one grade of each:
+    "good at preventing and investigating crime", "good at investigating crime and
+    tackling serious and organised crime" (south-wales_2018_effectiveness). Only where
+    each activity names a different question of the year's framework and the whole
+    names none."""
+    from .. import framework
+
+    parts = _AND_ACTIVITY.split(grade.subject)
+    if len(parts) != 2:
+        return [grade]
+    first, second = parts
+    if " " not in first.strip():  # "preventing and investigating crime": the object is shared
+        first = f"{first.strip()} {second.split(None, 1)[-1]}"
+    pillar = report.pillar if report.page_type == "pillar" else None
+    named = [framework.match(part, report.peel_year, pillar) for part in (first, second)]
+    if None in named or named[0] == named[1] or framework.match(grade.subject, report.peel_year, pillar):
+        return [grade]
+    return [replace(grade, subject=part) for part in (first, second)]
+
+
+def _heading_named(subject: str, report: Report) -> Question | None:
+    """The question heading without a grade that a summary's judgment of ``subject`` is
+    of: both name the same question of the year's framework. "In 2017, we judged Thames
+    Valley Police to be outstanding at meeting current demand and using resources." and
+    the heading "How well does the force use its resources to meet the demand it
+    faces?", under which the page says only that the 2017 judgment is carried over."""
+    from .. import framework
+
+    pillar = report.pillar if report.page_type == "pillar" else None
+    named = framework.match(subject, report.peel_year, pillar)
+    if named is None:
+        return None
+    return next((q for q in report.questions if q.grade is None
+                 and framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
 
 
 def _overlaps(a: str, b: str) -> bool:
