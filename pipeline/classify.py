@@ -36,7 +36,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import (CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE,
+from .wordings import (CLAUSE_BEFORE_DOER, CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE,
                        SUBORDINATORS)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
@@ -259,6 +259,8 @@ def _cue_label(doc: Doc, cue) -> str:
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
     modal = cue[-1].lower_ == "should" or cue[0].lower_ in ("need", "needs", "must")
+    if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs", "must") and _describes_thing(doc, cue.start):
+        return "relative"  # no label: "the services it needs to provide"
     if cue.label_ == "improvement" and modal:
         if cue[-1].lower_ == "should" and after in SHOULD_FOLLOWS_FORCE:
             return "improvement_hint"
@@ -271,6 +273,20 @@ def _cue_label(doc: Doc, cue) -> str:
             if token.lower_ in SUBORDINATORS:
                 return "improvement_hint"
     return cue.label_
+
+
+def _describes_thing(doc: Doc, start: int) -> bool:
+    """Whether the "it/they [will] need(s) to" or "it must" at token ``start`` is a clause
+    describing the noun before it ("the skills they need to ..."), not the force's own."""
+    at = start - 1
+    if at > 0 and doc[at].lower_ in ("will", "would", "may", "might"):
+        at -= 1
+    if at > 1 and doc[at].lower_ in ("workforce", "staff", "officers") and doc[at - 1].lower_ in ("its", "their"):
+        at -= 1  # "the skills its workforce will need to meet that future demand"
+    elif at < 1 or doc[at].lower_ not in ("it", "they"):
+        return False
+    before = doc[at - 1]
+    return before.is_alpha and before.is_lower and before.lower_ not in CLAUSE_BEFORE_DOER
 
 
 class Labeller:

@@ -527,6 +527,9 @@ CUES: dict[str, list[str]] = {
                  ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
                  ["concerned", "worried"]),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"], "worried"),
+        # "I am disappointed that the force has not responded to our previous concerns"
+        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were"], ["", "also", "particularly"],
+                 "disappointed", "that"),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["have", "has", "had"], ["", "also"], "concerns"),
         *phrases(["concern", "concerns"], ["about", "that"]),
         *phrases(["serious", "significant"], ["concern", "concerns"]),
@@ -616,6 +619,22 @@ SHOULD_BE_PRAISED = frozenset({"commended", "congratulated", "praised", "proud",
 #: Words before "need to" that make it a noun ("recognises the need to increase diversity",
 #: "The need to respond quickly means ..."): a finding's words, not the force told to act.
 NEED_AS_NOUN = frozenset({"the", "a", "an", "its", "this", "their", "that"})
+#: Words before "it/they [will] need(s) to", "it must" that leave the clause the force's
+#: own ("but it needs to", "The force recognises it needs to do more"). After any other
+#: word the clause describes a thing, the force's needs no demand ("the services it needs
+#: to provide", "the skills they need to treat people fairly", "the further savings it
+#: will need to make"): no label.
+CLAUSE_BEFORE_DOER = SUBORDINATORS | frozenset({
+    "and", "but", "or", "so", "yet", "although", "though", "while", "whilst", "because", "since", "that",
+    "also", "now", "still", "then", "therefore", "thus", "hence", "however", "additionally", "instead",
+    "first", "next", "finally", "overall", "already", "clearly",
+    # verbs of knowing, saying and showing, whose object the clause is
+    "knows", "knew", "know", "recognises", "recognised", "recognizes", "recognized", "accepts", "accepted",
+    "acknowledges", "acknowledged", "understands", "understood", "believes", "believed", "agrees", "agreed",
+    "realises", "realised", "means", "meant", "shows", "showed", "suggests", "suggested", "indicates",
+    "found", "finds", "decided", "decides", "feels", "felt", "thinks", "says", "said", "told", "appreciates",
+    "identified", "identifies", "sees", "saw", "concluded", "considers", "considered", "accept", "recognise",
+})
 
 
 

@@ -97,6 +97,18 @@ def test_section_context_decides_list_items(cambridgeshire):
         # ... but only what it says after it: the force is still told what to do before it.
         ("The force needs to improve how it supervises investigations, as we set out below.", "improvement"),
         ("We were also concerned about the force’s backlog of digital devices.", "concern"),
+        # "need(s) to" in a clause describing a thing is no demand (held out: lancashire_2018_efficiency,
+        # merseyside_2018_efficiency, greater-manchester_2018_efficiency); the force's own clause is
+        ("This helps it to prioritise the services it needs to provide.", "finding"),
+        ("The force has sound financial plans and understands the further savings it will need to make in future.",
+         "finding"),
+        ("It has a limited understanding of how demand for its services will change and of the skills its "
+         "workforce will need to meet that future demand.", "finding"),
+        ("But it needs to improve its prevention of SOC.", "improvement"),
+        ("The force recognises it needs to do more to reduce the number of abandoned calls.", "improvement"),
+        # the inspector's disappointment (sussex_2018_overview, held out)
+        ("Despite these positives, I am disappointed that the force has not responded to our previous concerns "
+         "and recommendations as to how it safeguards vulnerable people.", "concern"),
         # an earlier judgment naming the force (merseyside_2018_efficiency, held out)
         ("In 2017 we judged Merseyside Police to be good at meeting current demands and using resources.", "grade"),
         # "should" saying what a change should bring (greater-manchester_2018_overview,
@@ -185,7 +197,8 @@ def test_what_a_report_says_of_the_inspection_is_no_finding_about_the_force(corp
     # "needs to" and "must" the same way (held-out cumbria_2018_efficiency)
     ("The force needs to improve how it supervises investigations.", "improvement"),
     ("It must make sure that it records crime accurately.", "improvement"),
-    ("It now understands what skills it needs to meet future demand.", "improvement_hint"),
+    ("It now understands what skills it needs to meet future demand.", "relative"),  # describes the skills
+    ("It now understands where it needs to improve.", "improvement_hint"),
     ("Cumbria Constabulary works out what it must do and makes changes to meet future demand.", "improvement_hint"),
 ])
 def test_a_modal_says_what_the_force_is_to_do_only_in_a_main_clause(sentence, label):
