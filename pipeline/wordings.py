@@ -527,9 +527,6 @@ CUES: dict[str, list[str]] = {
                  ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
                  ["concerned", "worried"]),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"], "worried"),
-        # "I am disappointed that the force has not responded to our previous concerns"
-        *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were"], ["", "also", "particularly"],
-                 "disappointed", "that"),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["have", "has", "had"], ["", "also"], "concerns"),
         *phrases(["concern", "concerns"], ["about", "that"]),
         *phrases(["serious", "significant"], ["concern", "concerns"]),

@@ -106,9 +106,6 @@ def test_section_context_decides_list_items(cambridgeshire):
          "workforce will need to meet that future demand.", "finding"),
         ("But it needs to improve its prevention of SOC.", "improvement"),
         ("The force recognises it needs to do more to reduce the number of abandoned calls.", "improvement"),
-        # the inspector's disappointment (sussex_2018_overview, held out)
-        ("Despite these positives, I am disappointed that the force has not responded to our previous concerns "
-         "and recommendations as to how it safeguards vulnerable people.", "concern"),
         # an earlier judgment naming the force (merseyside_2018_efficiency, held out)
         ("In 2017 we judged Merseyside Police to be good at meeting current demands and using resources.", "grade"),
         # "should" saying what a change should bring (greater-manchester_2018_overview,
