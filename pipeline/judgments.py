@@ -117,6 +117,14 @@ _EARLIER_OF = re.compile(
     r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
+# 2. "In 2017, we judged as good the force’s effectiveness at investigating crime." (north-wales
+# 2018): the grade first.
+_EARLIER_GRADE_FIRST = re.compile(
+    _IN_YEAR_WE + r"as\s+(?P<g>" + GRADE + r")\s+"
+    r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
+    r"(?P<subject>.{3,160}?)\s*[.;]?$",
+    re.IGNORECASE,
+)
 # 3. "We judge Dorset Police to be good in terms of its legitimacy"
 _WE_JUDGE = re.compile(
     r"\b" + INSPECTOR + r"\s+judges?\s+.{0,60}?\bto\s+be\s+(?P<g>" + GRADE + r")\s+(?P<tail>(?:in|at)\b.*)$",
@@ -332,7 +340,8 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
     crime." (dyfed-powys_2018_effectiveness_part1); "In 2017, we judged that the force’s
     approach to meeting current demand and using resources was good."
     (south-wales_2018_efficiency); "In 2016, we judged the force’s effectiveness at preventing
-    and tackling anti-social behaviour to be good." (north-wales 2018); "HMIC judged the force to be inadequate in its
+    and tackling anti-social behaviour to be good." and "In 2017, we judged as good the force’s
+    effectiveness at investigating crime." (north-wales 2018); "HMIC judged the force to be inadequate in its
     crime-recording." (devon-and-cornwall_2016_effectiveness). The year is the caller's
     when the sentence names none (``""``).
     """
@@ -345,7 +354,7 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
         found = _linked_judgments(match["g"], " " + match["tail"], modern)
         year = match["year"] or ""
         return [(g, s, year) for g, s in found if s] or ([(code, "", year)] if code else [])
-    if match := _EARLIER_THAT.match(sentence) or _EARLIER_OF.match(sentence):
+    if match := _EARLIER_THAT.match(sentence) or _EARLIER_OF.match(sentence) or _EARLIER_GRADE_FIRST.match(sentence):
         code = _code(match["g"], modern)
         subject = _clean_subject(match["subject"])
         return [(code, subject, match["year"] or "")] if code and subject else []

@@ -318,3 +318,10 @@ def test_the_efficiency_of_its_operation_is_the_efficiency_pillar():
     found, _ = judgments.find("Greater Manchester Police requires improvement in the efficiency of its operation "
                               "and the sustainability of its services.", False, "Greater Manchester")
     assert [(j.grade, j.pillar) for j in found] == [("requires_improvement", "efficiency")]
+
+
+def test_an_earlier_judgment_with_its_grade_first():
+    # north-wales_2018_effectiveness (held out)
+    found, _ = judgments.find("In 2017, we judged as good the force’s effectiveness at investigating crime.")
+    assert [(j.grade, j.subject, j.shape, j.carried_year) for j in found] == [
+        ("good", "investigating crime", "earlier judgment", "2017")]
