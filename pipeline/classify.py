@@ -325,6 +325,11 @@ class Labeller:
         lead = next((name for name in LEAD_IN_LABELS if f"ctx_leadin_rule_{name}" in context), None)
         if lead and "ctx_list_item" in context and not found & {"recommendation", "concern"}:
             return lead, RULE_CONFIDENCE[lead], "rule"
+        # An item with no cue of its own after a lead-in that has none ("The constabulary
+        # introduced a framework to manage and monitor:", "This allows it to:") says what
+        # its lead-in says: a finding.
+        plain_list = "ctx_list_item" in context and "ctx_leadin_colon" in context and not found \
+            and not any(word.startswith("ctx_leadin_rule_") for word in context)
         hint = "improvement_hint" in found
         rule = next((name for name in LABELS if name in found), None)
         if self.mode == "rules" or cats is None:
@@ -333,6 +338,8 @@ class Labeller:
                 return rule, RULE_CONFIDENCE[rule], "rule"
             return "finding", DEFAULT_CONFIDENCE, "default"
         label = max(LABELS, key=lambda name: cats[name])
+        if plain_list and label == "improvement":
+            return "finding", cats["finding"], "model"
         if rule in ("recommendation", "concern"):
             return rule, RULE_CONFIDENCE[rule], "rule"
         if label == "grade":

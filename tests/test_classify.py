@@ -235,3 +235,19 @@ def test_the_reports_own_headings_close_what_it_says_of_the_inspection(corpus, t
     carried = [s for s in labelled.sentences if s.text.startswith("We don’t make a graded judgment")]
     assert [(s.section, s.label) for s in carried] == [("summary", "grade")]
     assert any(s.section == "about_inspection" for s in labelled.sentences)
+
+
+def test_a_list_after_a_plain_lead_in_is_findings(corpus):
+    """gwent_2018_effectiveness: "The key aims of the approach are to:" asks nothing of the
+    force, so its items ("improve the force’s decision making and provide a proportionate
+    response ...") say what the approach is for: findings, as the corpus gold has them."""
+    from pipeline.runner import process_file
+
+    path = corpus / "texts" / "gwent_2018_effectiveness.txt"
+    text = path.read_text("utf-8")
+    labelled = process_file(path)
+    start = text.index("The key aims of the approach are to:")
+    end = text.index("\n\n", text.index("  •", start) + 1)
+    items = [s for s in labelled.sentences if start < s.char_start < end and s.char_start > start + 40]
+    assert items and items[0].text.startswith("improve the force’s decision making")
+    assert {s.label for s in items} == {"finding"}
