@@ -73,3 +73,23 @@ def test_a_subject_of_one_question_in_two_activities_stays_whole(corpus):
     ]:
         rows = _questions(_report(corpus, name))
         assert (subject, question) in [(r[0], r[2]) for r in rows], name
+
+
+def test_a_judgment_under_a_heading_in_other_words_grades_that_question(tmp_path):
+    # west-midlands_2018_legitimacy (held out): "good at treating the public fairly" shares
+    # one word with its heading but is a wording of that question in the framework; "good at
+    # understanding and identifying vulnerable people" under the vulnerability question
+    # stays an aspect (tests/test_aspects.py, kent_2018_effectiveness).
+    page = tmp_path / "west-midlands_2018_legitimacy.txt"
+    page.write_text(
+        "West Midlands PEEL 2018\n\n\nHow legitimately does the force treat the public and its workforce?\n\n"
+        "Last updated 02/05/2019\n\nWest Midlands Police treats both the public and its workforce fairly.\n\n"
+        "Questions for Legitimacy\n\n\n"
+        "To what extent does the force treat all of the people it serves with fairness and respect?\n\n\n"
+        "West Midlands Police is good at treating the public fairly. It is committed to building public trust "
+        "and confidence in the police.\n", encoding="utf-8")
+    report = process_file(page).report
+    assert [(g.scope, g.subject, g.grade, g.framework_question, g.text) for g in report.grades] == [
+        ("question", "To what extent does the force treat all of the people it serves with fairness and respect?",
+         "good", "legitimacy.fair-treatment-public", "West Midlands Police is good at treating the public fairly.")]
+    assert [q.grade for q in report.questions] == ["good"]

@@ -143,19 +143,22 @@ def _split_joined(grade: Grade, report: Report) -> list[Grade]:
     return [replace(grade, subject=part) for part in (first, second)]
 
 
-def _heading_named(subject: str, report: Report) -> Question | None:
+def _heading_named(subject: str, report: Report, questions: list[Question] | None = None,
+                   threshold: float | None = None) -> Question | None:
     """The question heading without a grade that a summary's judgment of ``subject`` is
     of: both name the same question of the year's framework. "In 2017, we judged Thames
     Valley Police to be outstanding at meeting current demand and using resources." and
     the heading "How well does the force use its resources to meet the demand it
-    faces?", under which the page says only that the 2017 judgment is carried over."""
+    faces?", under which the page says only that the 2017 judgment is carried over.
+    ``questions``: the headings to look among (default: all the page's); ``threshold``:
+    how close the subject must come to its framework question's wordings."""
     from .. import framework
 
     pillar = report.pillar if report.page_type == "pillar" else None
-    named = framework.match(subject, report.peel_year, pillar)
+    named = framework.match(subject, report.peel_year, pillar, threshold=threshold)
     if named is None:
         return None
-    return next((q for q in report.questions if q.grade is None
+    return next((q for q in (report.questions if questions is None else questions) if q.grade is None
                  and framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
 
 
@@ -276,7 +279,12 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return _grade_at(block, "pillar", pillar, None, judgment.grade, **at)
         return None
     if question is not None and block.section == "narrative":
-        if not _judges_question(judgment.subject, question.question):
+        # (a subject in other words than its heading's, close to a wording of the heading's
+        # framework question, is the question's: "good at treating the public fairly" under
+        # "To what extent does the force treat all of the people it serves with fairness and
+        # respect?")
+        if not _judges_question(judgment.subject, question.question) and _heading_named(
+                judgment.subject, report, [question], NAMES_QUESTION) is None:
             if judgment.shape == "force first" and question_subject(judgment.subject) \
                     and block.text[judgment.end - 1:judgment.end] == "." and not any(
                         same_subject(q.question, judgment.subject) for q in report.questions):
