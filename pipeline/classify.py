@@ -310,6 +310,9 @@ class Labeller:
         ext.peel_label, ext.confidence, ext.method = self.decide(
             SECTION_LABELS.get(ext.section), found, cats, ext.context,
             asks=_asks(doc) if ext.asks is None else ext.asks)
+        if own_work < len(doc) and cats and ext.method == "model" and ext.peel_label in ("concern", "improvement"):
+            # Nor do they for the classifier: the sentence says what the inspection does.
+            ext.peel_label, ext.confidence = "finding", cats["finding"]
         return doc
 
     def decide(self, implied: str | None, found: set[str], cats: dict | None,

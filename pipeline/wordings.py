@@ -250,9 +250,11 @@ TABLE_ROW = re.compile(
 #: What ends the lead-in of a 2021+ report's judgments table ("... as follows:").
 AS_FOLLOWS = re.compile(r"as follows:?$")
 
-#: A letter's title: "Greater Manchester Police: PEEL Cause of concern revisit letter".
+#: A letter's title: "Greater Manchester Police: PEEL Cause of concern revisit letter", and
+#: its page's: "Cleveland Police cause of concern revisit – Public engagement and scrutiny".
 LETTER_TITLE = re.compile(
-    r"^(?P<force>[A-Z][\w&'’ -]+?)\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)$", re.IGNORECASE
+    r"^(?P<force>[A-Z][\w&'’ -]+?)(?:\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)"
+    r"|\s+(?P<revisit>causes?\s+of\s+concern\s+revisit)\b.*)$", re.IGNORECASE
 )
 #: A recommendation tracker's title: "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)".
 TRACKER_TITLE = re.compile(
@@ -336,9 +338,11 @@ ITEMS_TITLE = re.compile(
     r"(?P<what>areas?\s+for\s+improvement|causes?\s+(?:of|for)\s+concern|recommendations?)\s*:?$",
     re.IGNORECASE,
 )
-#: A sentence that states a cause of concern in prose: "This is a cause of concern."
+#: A sentence that states a cause of concern in prose: "This is a cause of concern." (Not
+#: the monitoring letters' account of what the inspectorate does "when there are causes of
+#: concern about" a force.)
 CAUSE_OF_CONCERN = re.compile(
-    r"\b(?:is|are|was|were|remain(?:s|ed)?|represents?)\s+(?:also\s+|still\s+)?"
+    r"(?<!when\sthere\s)(?<!if\sthere\s)\b(?:is|are|was|were|remain(?:s|ed)?|represents?)\s+(?:also\s+|still\s+)?"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?cause|causes)\s+(?:of|for)\s+concern\b"
     r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
     re.IGNORECASE,
@@ -447,7 +451,8 @@ FURNITURE = re.compile(
       | back\ to\ top
       | (?:print|share)\ this\ page
       | read\ the\ transcript\ of\ the\ video
-      | download\ the\ full\ report
+      | download\ the\ (?:full\ report|letter|report)
+      | .{3,200}\ \((?:pdf|word|odt)\ document\)   # a download link: "... revisit – Public engagement (PDF document)"
       | this\ page\ is\ (?:also\ )?available\ in\ welsh.*
       | cymraeg
       | (?:accept|reject)\ (?:all\ |additional\ |analytics\ )?cookies
@@ -598,6 +603,14 @@ CUES: dict[str, list[str]] = {
         # of concern"), and "... and will revisit this area for improvement"
         *phrases("we", "revisited"),
         *phrases("will", "revisit"),
+        *phrases("we", "reviewed", "progress"),
+        # the monitoring letters' account of the process ("Scan is the default phase of
+        # monitoring", "HMCI may place forces into Engage when there are causes of concern",
+        # "In Engage, we provide additional accountability and support to forces")
+        *phrases("monitoring", ["process", "approach", "phase"]),
+        *phrases("phase", "of", "monitoring"),
+        *phrases("place", "forces", "into"),
+        *phrases("we", "provide", "additional"),
     ],
 }
 

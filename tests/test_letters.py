@@ -236,3 +236,31 @@ def test_a_letter_s_causes_listed_as_follows_and_its_date_without_a_colon(tmp_pa
         "The force doesn’t manage the risk posed to the public by registered sex offenders effectively.",
         "The force doesn’t manage the risk posed by online child abuse offenders effectively."]
     _traced(labelled)
+
+
+def test_a_revisit_letters_page_and_the_monitoring_process(tmp_path):
+    """The page of a cause-of-concern revisit letter (cleveland, held out) is a letter, its
+    download link is furniture; and a monitoring letter's account of the process (lincolnshire
+    2024, held out: "HMCI may place forces into Engage when there are causes of concern about
+    ...") states no cause of concern and is a finding, rules or classifier."""
+    page = tmp_path / "cleveland-revisit.txt"
+    page.write_text(
+        "Cleveland Police cause of concern revisit – Public engagement and scrutiny\n"
+        "During our PEEL inspection of Cleveland, between 20 and 31 May 2019, we identified six causes of "
+        "concern. One of them was about engaging with the public and external scrutiny of the force.\n"
+        "We reviewed progress against this cause of concern between 7 June and 29 July 2021.\n"
+        "This letter summarises our findings.\n"
+        "Download the letter\n"
+        "Cleveland Police cause of concern revisit – Public engagement and scrutiny (PDF document)\n"
+        "There are two stages in the monitoring process: Scan and Engage. Scan is the default phase of "
+        "monitoring, for which we use a range of data and information to identify potential areas of concern. "
+        "HMCI may place forces into Engage when there are causes of concern about their efficiency, "
+        "effectiveness or legitimacy that appear to need closer scrutiny.\n", encoding="utf-8")
+    labelled = process_file(page)
+    assert labelled.report.page_type == "letter"
+    assert labelled.report.causes_of_concern == []
+    labels = {s.text[:30]: s.label for s in labelled.sentences}
+    assert not [t for t in labels if "PDF document" in t or t.startswith("Download")]
+    assert labels["During our PEEL inspection of C"[:30]] == "concern"
+    for start in ("We reviewed progress against t", "Scan is the default phase of m", "HMCI may place forces into Eng"):
+        assert labels[start] == "finding", start
