@@ -36,8 +36,8 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import (CLAUSE_BEFORE_DOER, CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE,
-                       SUBORDINATORS)
+from .wordings import (CLAUSE_BEFORE_DOER, CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS,
+                       SHOULD_FOLLOWS_FORCE, SUBORDINATORS)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")

@@ -256,6 +256,12 @@ LETTER_TITLE = re.compile(
     r"^(?P<force>[A-Z][\w&'’ -]+?)(?:\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)"
     r"|\s+(?P<revisit>causes?\s+of\s+concern\s+revisit)\b.*)$", re.IGNORECASE
 )
+#: A letter page's title without the word: "West Midlands Police: Enhanced monitoring
+#: decision", "Lincolnshire Police: move to enhanced phase of monitoring" (a force, a colon,
+#: its subject), the title of a page already known for a letter ("Letter information").
+LETTER_PAGE_TITLE = re.compile(
+    r"^(?P<force>[A-Z][\w&'’ -]+?\s(?:Police(?:\s+Service)?|Constabulary))\s*:\s+\S.{0,150}$"
+)
 #: A recommendation tracker's title: "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)".
 TRACKER_TITLE = re.compile(
     r"^PEEL:\s+police\s+(?P<pillar>effectiveness|efficiency|legitimacy|leadership)\s+"

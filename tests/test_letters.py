@@ -264,3 +264,20 @@ def test_a_revisit_letters_page_and_the_monitoring_process(tmp_path):
     assert labels["During our PEEL inspection of C"[:30]] == "concern"
     for start in ("We reviewed progress against t", "Scan is the default phase of m", "HMCI may place forces into Eng"):
         assert labels[start] == "finding", start
+
+
+def test_a_letter_page_titled_without_the_word_letter(tmp_path):
+    """"West Midlands Police: Enhanced monitoring decision" (held out, set 6): a page known
+    for a letter by its "Letter information" takes its first line, a force and a colon, for
+    its title, and is read, not refused for want of one."""
+    page = tmp_path / "west-midlands-engage.txt"
+    page.write_text(
+        "West Midlands Police: Enhanced monitoring decision\n\nPublished on: 29 November 2023\n\n"
+        "Letter information\n\nFrom:\nAndy Cooke QPM DL\nHis Majesty’s Chief Inspector of Constabulary\n\n"
+        "To:\nSimon Foster\nWest Midlands Police and Crime Commissioner\n\nSent on:\n23 November 2023\n\n"
+        "Engage – West Midlands Police\n\nThank you for your letter of 23 November to HMI Wendy Williams. She has "
+        "passed the letter to me, as in the circumstances it appears I am the most appropriate person to "
+        "respond.\n", encoding="utf-8")
+    report = process_file(page).report
+    assert (report.page_type, report.title, report.force_short, report.last_updated) == (
+        "letter", "West Midlands Police: Enhanced monitoring decision", "West Midlands", "2023-11-29")

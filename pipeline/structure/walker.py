@@ -15,8 +15,8 @@ from .. import judgments
 from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
 from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, DEADLINE_OPENING, GLUED_LINK,
-                        HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_TITLE,
-                        NUMBERED_QUESTION, PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR,
+                        HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_PAGE_TITLE,
+                        LETTER_TITLE, NUMBERED_QUESTION, PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START, QUESTIONS_FOR,
                         RECOMMENDATION_LEAD_IN, REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER,
                         TABLE_ROW, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
@@ -321,7 +321,8 @@ _INLINE_BULLET = re.compile(r"(?:(?<=[;.,])|(?<=\band)|(?<=\bor))[ \t\xa0]+[â€¢â
 def _letter_line(state: _State, key: str, pending_date: str | None) -> bool:
     """A line of a letter's or tracker's own structure (its title, a date, a tracker's status
     line), taken in; False for any other line."""
-    if state.title is None and (match := LETTER_TITLE.match(key) or TRACKER_TITLE.match(key)):
+    if state.title is None and (match := LETTER_TITLE.match(key) or TRACKER_TITLE.match(key)
+                                or (state.page_type == "letter" and LETTER_PAGE_TITLE.match(key))):
         _close(state)
         state.title, state.title_force = key, match["force"]
         found = match.groupdict()
