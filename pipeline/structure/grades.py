@@ -119,6 +119,11 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
     report.overall_grade = overall.grade if overall else None
 
 
+def _page_pillar(report: Report) -> str | None:
+    """The pillar whose questions a page's judgments are matched among: a pillar page's own."""
+    return report.pillar if report.page_type == "pillar" else None
+
+
 _AND_ACTIVITY = re.compile(r",?\s+and\s+(?=\w+ing\b)")
 
 
@@ -136,7 +141,7 @@ def _split_joined(grade: Grade, report: Report) -> list[Grade]:
     first, second = parts
     if " " not in first.strip():  # "preventing and investigating crime": the object is shared
         first = f"{first.strip()} {second.split(None, 1)[-1]}"
-    pillar = report.pillar if report.page_type == "pillar" else None
+    pillar = _page_pillar(report)
     named = [framework.match(part, report.peel_year, pillar) for part in (first, second)]
     if None in named or named[0] == named[1] or framework.match(grade.subject, report.peel_year, pillar):
         return [grade]
@@ -154,7 +159,7 @@ def _heading_named(subject: str, report: Report, questions: list[Question] | Non
     how close the subject must come to its framework question's wordings."""
     from .. import framework
 
-    pillar = report.pillar if report.page_type == "pillar" else None
+    pillar = _page_pillar(report)
     named = framework.match(subject, report.peel_year, pillar, threshold=threshold)
     if named is None:
         return None
@@ -235,7 +240,7 @@ def _names_question(subject: str, report, stated=()) -> bool:
 
     if question_subject(subject):
         return True
-    pillar = report.pillar if report.page_type == "pillar" else None
+    pillar = _page_pillar(report)
     named = framework.match(subject, report.peel_year, pillar, threshold=NAMES_QUESTION)
     return named is not None and not any(
         g.scope in ("question", "area") and framework.match(g.subject, report.peel_year, pillar) == named
