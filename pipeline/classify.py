@@ -258,8 +258,9 @@ def _cue_label(doc: Doc, cue) -> str:
         return "praise"  # no label: "The force should be commended for ..."
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
-    modal = cue[-1].lower_ == "should" or cue[0].lower_ in ("need", "needs", "must")
-    if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs", "must") and _describes_thing(doc, cue.start):
+    needs = cue[0].lower_ in ("need", "needs", "must")
+    modal = cue[-1].lower_ == "should" or needs
+    if cue.label_ == "improvement" and needs and _describes_thing(doc, cue.start):
         return "relative"  # no label: "the services it needs to provide"
     if cue.label_ == "improvement" and modal:
         if cue[-1].lower_ == "should" and after in SHOULD_FOLLOWS_FORCE:

@@ -97,6 +97,8 @@ _PILLAR_LINE = re.compile(
 # 2. Earlier inspections. Their shared start: "[In 2017[/18][,]] we [also] judged ", the year
 # being the earlier inspection's.
 _IN_YEAR_WE = r"^(?:in\s+(?P<year>20\d\d)(?:/\d\d)?,?\s+)?" + INSPECTOR + r"\s+(?:also\s+)?" + JUDGING + r"\s+"
+# ... and, of the force's pillar at an activity, "the force's effectiveness at ".
+_PILLAR_AT = r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
 # 2. "In 2017[/18][,] we [also] judged the force|it|Kent Police to be|as [being] GRADE at|in SUBJECT".
 _EARLIER = re.compile(
     _IN_YEAR_WE +
@@ -112,16 +114,14 @@ _EARLIER_THAT = re.compile(
 # 2. "In 2016, we judged the force’s effectiveness at preventing and tackling anti-social
 # behaviour to be good." (north-wales 2018): the force's pillar at an activity.
 _EARLIER_OF = re.compile(
-    _IN_YEAR_WE +
-    r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
+    _IN_YEAR_WE + _PILLAR_AT +
     r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
 # 2. "In 2017, we judged as good the force’s effectiveness at investigating crime." (north-wales
 # 2018): the grade first.
 _EARLIER_GRADE_FIRST = re.compile(
-    _IN_YEAR_WE + r"as\s+(?P<g>" + GRADE + r")\s+"
-    r"(?:the\s+(?:force|constabulary)[’']s|its)\s+(?:effectiveness|efficiency|legitimacy)\s+(?:at|in)\s+"
+    _IN_YEAR_WE + r"as\s+(?P<g>" + GRADE + r")\s+" + _PILLAR_AT +
     r"(?P<subject>.{3,160}?)\s*[.;]?$",
     re.IGNORECASE,
 )
