@@ -262,6 +262,9 @@ def _cue_label(doc: Doc, cue) -> str:
     modal = cue[-1].lower_ == "should" or needs
     if cue.label_ == "improvement" and needs and _describes_thing(doc, cue.start):
         return "relative"  # no label: "the services it needs to provide"
+    if cue.label_ == "recommendation" and cue[-1].lower_ == "recommended" and cue.start > 0 \
+            and _ends_noun(doc[cue.start - 1]):
+        return "relative"  # no label: "failed to make the improvements we recommended in ..."
     if cue.label_ == "improvement" and modal:
         if cue[-1].lower_ == "should" and after in SHOULD_FOLLOWS_FORCE:
             return "improvement_hint"
@@ -286,7 +289,12 @@ def _describes_thing(doc: Doc, start: int) -> bool:
         at -= 1  # "the skills its workforce will need to meet that future demand"
     elif at < 1 or doc[at].lower_ not in ("it", "they"):
         return False
-    before = doc[at - 1]
+    return _ends_noun(doc[at - 1])
+
+
+def _ends_noun(before) -> bool:
+    """Whether the word before a clause's doer can be the noun the clause describes (not a
+    conjunction, adverb or verb of saying whose object the clause is)."""
     return before.is_alpha and before.is_lower and before.lower_ not in CLAUSE_BEFORE_DOER
 
 

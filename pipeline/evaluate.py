@@ -122,23 +122,29 @@ def score_structure(labelled: LabelledReport, gold: dict, scores: Scores, name: 
         scores.check("pillar_grades", got == want, f"{name}: {pillar} got {got!r}, gold {want!r}")
     # A question or area grade matches when the grade is the same and the subject is
     # (number, or all content words of one phrase in the other or in the sentence
-    # stating it): gold and the reports word subjects differently.
-    preds = [g for g in report.grades if g.scope in ("question", "area")]
-    matched = set()
-    for want in gold.get("question_grades") or []:
-        hits = [i for i, g in enumerate(preds) if _grade_match(g, want)]
-        ok = any(preds[i].grade == want["grade"] for i in hits)
-        matched.update(i for i in hits if preds[i].grade == want["grade"])
-        got = sorted({preds[i].grade for i in hits}) or None
-        scores.check("question_grades", ok, f"{name}: {want['question'][:60]!r} got {got}, gold {want['grade']!r}")
-        numbered = [preds[i] for i in hits if want["number"] is not None and preds[i].question_number == want["number"]]
-        if numbered:
-            scores.check("question_text", _norm(numbered[0].subject) == _norm(want["question"]),
-                         f"{name}: got {numbered[0].subject!r}")
-    for i, grade in enumerate(preds):
-        if i not in matched:
-            scores.check("question_grades", False,
-                         f"{name}: {grade.subject[:60]!r} graded {grade.grade!r}: not in gold ({grade.text[:80]!r})")
+    # stating it): gold and the reports word subjects differently. ``question_grades``
+    # counts question and area rows only. A gold row may also be a narrower aspect's
+    # (LABELS.md: a row of its own, and gold has no scope to tell them apart), so
+    # ``question_or_aspect`` lets an aspect row match it too; an aspect row gold leaves
+    # out is no error there, since gold need not record every aspect.
+    for field, scopes in (("question_grades", ("question", "area")),
+                          ("question_or_aspect", ("question", "area", "aspect"))):
+        preds = [g for g in report.grades if g.scope in scopes]
+        matched = set()
+        for want in gold.get("question_grades") or []:
+            hits = [i for i, g in enumerate(preds) if _grade_match(g, want)]
+            ok = any(preds[i].grade == want["grade"] for i in hits)
+            matched.update(i for i in hits if preds[i].grade == want["grade"])
+            got = sorted({preds[i].grade for i in hits}) or None
+            scores.check(field, ok, f"{name}: {want['question'][:60]!r} got {got}, gold {want['grade']!r}")
+            numbered = [preds[i] for i in hits if want["number"] is not None and preds[i].question_number == want["number"]]
+            if numbered and field == "question_grades":
+                scores.check("question_text", _norm(numbered[0].subject) == _norm(want["question"]),
+                             f"{name}: got {numbered[0].subject!r}")
+        for i, grade in enumerate(preds):
+            if i not in matched and grade.scope != "aspect":
+                scores.check(field, False,
+                             f"{name}: {grade.subject[:60]!r} graded {grade.grade!r}: not in gold ({grade.text[:80]!r})")
 
     # The framework question of each gold wording (the matching alone, at the threshold in force).
     from . import framework
@@ -436,7 +442,7 @@ def force_of_text(path: Path) -> str:
 def headline(scores: Scores) -> dict[str, float | None]:
     """The figures compared across parts of the corpus: None where nothing was scored."""
     out: dict[str, float | None] = {}
-    for key in (*FIELDS, "page_type", "pillar_grades", "question_grades", "framework_question"):
+    for key in (*FIELDS, "page_type", "pillar_grades", "question_grades", "question_or_aspect", "framework_question"):
         out[key] = scores.fields[key] / scores.totals[key] if scores.totals[key] else None
     for kind in ITEM_KINDS:
         p, r, _ = stated_prf(scores.items[kind]) if kind in scores.items else (None, None, None)

@@ -68,9 +68,9 @@ from .wordings import (ADVERB, COPULA, DOER, GRADE, INSPECTOR, JUDGED, JUDGING, 
 _SUBJECT_END = (r"(?=$|[.;:]|,\s*(?:but|and\s+(?:it|its|the\s+force|has|works|is)|which|while|although|however|having)\b"
                 r"|\s+but\b|\s+because\b|\s+since\b|\s+and\s+(?:has|works|it|is|makes|uses|needs|there|we)\b)")
 #: A further judgment in the same sentence: ", and good at", " and is good at", ", however it requires improvement in",
-#: " but is judged to require improvement in"
+#: " but is judged to require improvement in", " but judged as good at"
 LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
-        r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+to\s+(?:be\s+)?|it\s+|is\s+)?"
+        r"(?:(?:it\s+)?(?:is\s+)?(?:also\s+)?(?:judged|assessed)\s+(?:to\s+(?:be\s+)?|as\s+(?:being\s+)?)|it\s+|is\s+)?"
         r"(?=(?:" + GRADE + r")\s+" + PREP + r"\b)")
 # "...; its use of resources is judged to be good", and with commas: "The force has
 # maintained a good understanding of demand, its use of resources to manage demand is judged
@@ -78,10 +78,11 @@ LINK = (r"(?:,\s*(?:and\s+|but\s+|however,?\s+)?|\s+and\s+|\s+but\s+)"
 _JUDGED_CLAUSE = r"its\s+[^,;]{3,80}?\s+(?:is|are|was)\s+(?:also\s+)?(?:judged|assessed)\b"
 # "The force is committed to neighbourhood policing and its approach to tackling serious and
 # organised crime is outstanding" (greater-manchester 2016), "..., although its approach to
-# crime prevention requires improvement" (west-mercia 2016): a clause of its own.
+# crime prevention requires improvement" (west-mercia 2016), "..., but the way it supports
+# some vulnerable victims requires improvement" (nottinghamshire 2015): a clause of its own.
 _GRADED_CLAUSE = (r"its\s+[^,;]{3,100}?\s+(?:(?:is|are)\s+(?:now\s+|also\s+)?" + GRADE + r"|requires?\s+improvement)"
                   r"\s*(?:[.;]|$)")
-_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force)\b)|\s+(?=and\s+how\s+the\s+force\b)"
+_CLAUSE_BREAK = re.compile(r";|,\s+(?=(?:and|but)\s+(?:its|it\s+is|the\s+force|the\s+way\s+(?:in\s+which\s+)?(?:it|the\s+force)\b))|\s+(?=and\s+how\s+the\s+force\b)"
                            r"|,\s+(?=" + _JUDGED_CLAUSE + r")|\s+(?=and\s+(?:" + _JUDGED_CLAUSE + r"|" + _GRADED_CLAUSE + r"))"
                            r"|,\s+(?=(?:although|though|while|whilst)\s+" + _GRADED_CLAUSE + r")",
                            re.I)
@@ -118,6 +119,13 @@ _EARLIER_OF = re.compile(
     r"(?P<subject>.{3,160}?)\s+(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
     re.IGNORECASE,
 )
+# 2. "In 2017, we judged the force’s approach to meeting current demand and using resources
+# as good." (north-wales 2018): what the force does, judged without "that".
+_EARLIER_OWN = re.compile(
+    _IN_YEAR_WE + r"(?P<subject>(?:the\s+(?:force|constabulary)[’']s|its)\s+.{3,160}?)\s+"
+    r"(?:to\s+be|as(?:\s+being)?)\s+(?P<g>" + GRADE + r")\s*[.;]?$",
+    re.IGNORECASE,
+)
 # 2. "In 2017, we judged as good the force’s effectiveness at investigating crime." (north-wales
 # 2018): the grade first.
 _EARLIER_GRADE_FIRST = re.compile(
@@ -137,10 +145,12 @@ _FORCE_FIRST = re.compile(
     r"(?P<g>" + GRADE + r")(?P<tail>\b.*)$",
     re.IGNORECASE,
 )
-# 4. "The force works well with partner organisations and is good at preventing crime"
+# 4. "The force works well with partner organisations and is good at preventing crime", "The
+# force provides information ... about how to make a complaint, and is good at keeping
+# complainants updated" (gwent 2017)
 _COORDINATED = re.compile(
     r"^(?:the\s+(?:force|constabulary)|it|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+(?:police|constabulary|police\s+service))"
-    r"\s+[^,;]*?\s+and\s+is\s+" + ADVERB + r"(?P<g>" + GRADE + r")(?P<tail>\s+(?:at|in)\b.*)$",
+    r"\s+[^,;]*?,?\s+and\s+is\s+" + ADVERB + r"(?P<g>" + GRADE + r")(?P<tail>\s+(?:at|in)\b.*)$",
     re.IGNORECASE,
 )
 # 5. "<subject> is [judged to be] good", the subject an activity of the force.
@@ -354,7 +364,8 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
         found = _linked_judgments(match["g"], " " + match["tail"], modern)
         year = match["year"] or ""
         return [(g, s, year) for g, s in found if s] or ([(code, "", year)] if code else [])
-    if match := _EARLIER_THAT.match(sentence) or _EARLIER_OF.match(sentence) or _EARLIER_GRADE_FIRST.match(sentence):
+    if match := (_EARLIER_THAT.match(sentence) or _EARLIER_OF.match(sentence) or _EARLIER_OWN.match(sentence)
+                 or _EARLIER_GRADE_FIRST.match(sentence)):
         code = _code(match["g"], modern)
         subject = _clean_subject(match["subject"])
         return [(code, subject, match["year"] or "")] if code and subject else []

@@ -89,8 +89,10 @@ JUDGED = r"(?:(?:judged|assessed|considered|graded|rated|found)\s+(?:to\s+be\s+|
 #: constabulary as good at ...".
 JUDGING = r"(?:judged|assessed|graded|rated|found)"
 COPULA = r"(?:is|are|was|remains|continues\s+to\s+be|has\s+been|have\s+been|be)"
-#: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police").
-DOER = r"(?:force|constabulary|police|service|it|mps|workforce)(?:[’']s)?"
+#: Who is judged, as the subject of a clause ("Kent Police" is matched as "Police"), with
+#: its people beside it: "Surrey Police and its workforce are good at ...".
+DOER = (r"(?:force|constabulary|police|service|it|mps|workforce)(?:[’']s)?"
+        r"(?:\s+and\s+its\s+(?:workforce|staff|officers(?:\s+and\s+staff)?))?")
 INSPECTOR = r"(?:we|hmic|hmicfrs)"
 PREP = r"(?:at|in|for)"
 #: Opening words before the doer; the clause is still the force's judgment.
@@ -134,7 +136,7 @@ def pillar_question(text: str) -> str | None:
 
 # Subjects that are a whole pillar rather than a question or area.
 PILLAR_SUBJECTS = (
-    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+(?:keeping\s+people\s+safe|reducing\s+crime\s+and\s+keeping)\b.*)?)$", re.I)),
+    ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+(?:at\s+)?reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+(?:at\s+)?keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+(?:keeping\s+people\s+safe|reducing\s+crime\s+and\s+keeping)\b.*)?)$", re.I)),
     # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
     # "requires improvement in the efficiency of its operation and the sustainability of
     # its services" (greater-manchester 2018)
@@ -164,7 +166,7 @@ QUESTION_SUBJECTS = (
     # effectiveness: protecting vulnerable people and supporting victims ("identifying and
     # responding to the most vulnerable people", lincolnshire_2015_overview; "management of
     # vulnerability", devon-and-cornwall_2016_effectiveness)
-    r"protecting|(?:the\s+way|how)\s+it\s+protects|supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+(?:may|can)|"
+    r"protecting|(?:the\s+way|how)\s+it\s+(?:protects|supports)|supporting|identifying\s+(?:at\s+the\s+earliest\s+opportunity\s+)?people\s+who\s+(?:may|can)|"
     r"identifying,\s+understanding|identifying\s+and\s+responding|management\s+of\s+vulnerab",
     # effectiveness: serious and organised crime, specialist capabilities, managing offenders
     r"tackling|managing|serious\s+and\s+organised\s+crime",
@@ -251,10 +253,15 @@ TABLE_ROW = re.compile(
 AS_FOLLOWS = re.compile(r"as follows:?$")
 
 #: A letter's title: "Greater Manchester Police: PEEL Cause of concern revisit letter", and
-#: its page's: "Cleveland Police cause of concern revisit – Public engagement and scrutiny".
+#: its page's: "Cleveland Police cause of concern revisit – Public engagement and scrutiny",
+#: and a cause of concern's own page.
 LETTER_TITLE = re.compile(
-    r"^(?P<force>[A-Z][\w&'’ -]+?)(?:\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)"
-    r"|\s+(?P<revisit>causes?\s+of\s+concern\s+revisit)\b.*)$", re.IGNORECASE
+    r"^(?:PEEL\s*:\s+(?=[\w&'’ -]+?\s(?:Police|Constabulary)\s+causes?\s+of\s+concern\b))?"
+    r"(?P<force>[A-Z][\w&'’ -]+?)(?:\s*(?::|\s[–-])\s+(?:PEEL\s*:?\s+)?(?P<kind>[\w ,-]*\bletter)"
+    r"|\s+(?P<revisit>causes?\s+of\s+concern\s+revisit)\b.*"
+    # a cause of concern published on its own page: "PEEL: Greater Manchester Police cause of
+    # concern – Responding to vulnerable people" (an accelerated cause of concern, 2021)
+    r"|(?:(?<=Police)|(?<=Constabulary))\s+(?P<notice>causes?\s+of\s+concern)\s+[–-]\s+\S.*)$", re.IGNORECASE
 )
 #: A letter page's title without the word: "West Midlands Police: Enhanced monitoring
 #: decision", "Lincolnshire Police: move to enhanced phase of monitoring" (a force, a colon,
@@ -350,7 +357,10 @@ ITEMS_TITLE = re.compile(
 CAUSE_OF_CONCERN = re.compile(
     r"(?<!when\sthere\s)(?<!if\sthere\s)\b(?:is|are|was|were|remain(?:s|ed)?|represents?)\s+(?:also\s+|still\s+)?"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?cause|causes)\s+(?:of|for)\s+concern\b"
-    r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b",
+    r"|\bit\s+is\s+a\s+cause\s+(?:of|for)\s+concern\s+that\b"
+    # an accelerated cause of concern's own page: "We have issued this accelerated cause of
+    # concern to Greater Manchester Police because ..."
+    r"|\bissued\s+(?:this|an?)\s+(?:accelerated\s+)?cause\s+of\s+concern\s+to\b",
     re.IGNORECASE,
 )
 #: A sentence that only calls what the sentence before says a cause of concern ("This is a
@@ -528,14 +538,18 @@ CUES: dict[str, list[str]] = {
         *phrases(["cause", "causes"], ["of", "for"], "concern"),
         *phrases(["area", "areas"], "of", "concern"),
         *phrases(["concerns", "concerned"], "us"),  # "It concerns us that ..."
-        *phrases("of", ["concern", "particular"], ["to", "concern"]),
+        # of concern to the inspectorate, not to whoever else: "tackling matters of concern to
+        # local communities" (hampshire 2015) is a finding
+        *phrases("of", "particular", "concern"),
+        *phrases("of", ["concern", "particular concern"], "to", ["me", "us", "hmic", "hmicfrs", "the hmic", "the inspectorate"]),
         *phrases("concerned", "that"),
         # Who is concerned matters: the inspectorate, not "officers and staff are concerned
         # about the extra pressures" (north-yorkshire 2018, a finding).
         *phrases(["inspectors", "inspectorate"], ["is", "are", "was", "were", "remain", "remains"], "concerned"),
         # "I am also concerned about", "I am especially worried about", "I have concerns"
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"],
-                 ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly"],
+                 ["also", "particularly", "especially", "still", "very", "deeply", "seriously", "greatly",
+                  "similarly", "equally"],
                  ["concerned", "worried"]),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["am", "are", "is", "was", "were", "remain", "remains"], "worried"),
         *phrases(["i", "we", "hmic", "hmicfrs"], ["have", "has", "had"], ["", "also"], "concerns"),
@@ -548,10 +562,14 @@ CUES: dict[str, list[str]] = {
     "grade": [
         *phrases(["requires", "require", "requiring"], "improvement"),
         *phrases(_JUDGED, _WHOM, ["as", "to be"], _ONE_WORD_GRADES),
-        *phrases(_FORCE_NOUNS, _IS, _ADVERBS, _ONE_WORD_GRADES, ["at", "in", "."]),
+        *phrases(_FORCE_NOUNS, _IS, _ADVERBS, _ONE_WORD_GRADES, ["at", "in", "across", "."]),
+        # the force's second predicate: "The force investigates serious crime well, and is
+        # good at protecting the public from dangerous offenders" (hampshire 2017)
+        *phrases("and", "is", _ADVERBS, _ONE_WORD_GRADES, ["at", "in"]),
         # the force named in an earlier judgment: "we judged Merseyside Police to be good at"
         *phrases(_FORCE_NOUNS, ["to be", "as", "as being"], _ONE_WORD_GRADES, ["at", "in"]),
         *phrases(["worse", "better"], "position"),
+        *phrases("decline", ["from", "since"], ["the", "last", "our"]),  # "This is a decline from the judgment of ‘good’ ..."
         *phrases("change", "of", "grade"),
         *phrases("same", "as", "last", "year"),
         *phrases("graded", "judgment"),
@@ -570,6 +588,9 @@ CUES: dict[str, list[str]] = {
         *phrases("improvement", ["is", "was", "are"], ["needed", "required"]),
         *phrases(["work", "action", "attention", "progress"], ["is", "was"], ["required", "needed"]),
         *phrases("room", "for", "improvement"),
+        # "While there are a few areas for improvement, including ...", "There remain some areas for improvement."
+        *phrases("there", ["are", "remain", "were"], ["", "a few", "some", "several", "still", "still some",
+                                                      "still the same", "also"], "areas", "for", "improvement"),
         *phrases("more", ["to", "needs"], ["do", "to"]),
         *phrases("still", "some", "work", "to", "do"),
         *phrases("would", "like", "to", "see"),
@@ -617,6 +638,15 @@ CUES: dict[str, list[str]] = {
         *phrases("phase", "of", "monitoring"),
         *phrases("place", "forces", "into"),
         *phrases("we", "provide", "additional"),
+        # the inspectorate's account of what a cause of concern is, on every page that
+        # publishes one ("If our inspection identifies a serious or critical shortcoming ...,
+        # it will be reported as a cause of concern. A cause of concern will always be
+        # accompanied by one or more recommendations. When we identify causes of concern
+        # during our inspections, we normally ... This is called an accelerated cause of concern.")
+        *phrases(["if", "when"], "our", ["inspection", "inspections"], ["identifies", "identify", "finds", "find"]),
+        *phrases(["if", "when"], "we", ["identify", "find"], ["causes", "a"]),
+        *phrases(["a", "each", "every"], "cause", "of", "concern", "will", "always"),
+        *phrases(["is", "are"], "called", ["a", "an"]),
     ],
 }
 

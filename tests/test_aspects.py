@@ -65,5 +65,35 @@ def test_an_aspect_is_never_a_question_grade(corpus):
     assert not [g for g in grades if g[0] == "question" and g[1].startswith("understanding and identifying")]
 
 
-def test_the_cambridgeshire_report_has_no_aspect(cambridgeshire):
-    assert [g.scope for g in cambridgeshire.report.grades] == ["overall"] + ["question"] * 4
+def test_the_cambridgeshire_summarys_second_judgment_is_an_aspect(cambridgeshire):
+    # "The constabulary has a good understanding of the threat posed by serious and organised
+    # crime, and is good at disrupting the activity of organised crime groups.": a grade word
+    # judging the force at part of a question, in the summary, which grades no question by it.
+    report = cambridgeshire.report
+    assert [g.scope for g in report.grades] == ["overall"] + ["question"] * 4 + ["aspect"]
+    aspect = report.grades[-1]
+    assert (aspect.subject, aspect.grade) == ("disrupting the activity of organised crime groups", "good")
+    assert report.source.text[aspect.char_start:aspect.char_end].startswith("The constabulary has a good understanding")
+    assert [q.grade for q in report.questions] == ["good", "requires_improvement", "requires_improvement", "good"]
+    label = next(s.label for s in cambridgeshire.sentences if "disrupting the activity" in s.text)
+    assert label == "grade"
+
+
+def test_an_aspect_row_answers_a_gold_row_only_in_question_or_aspect(cambridgeshire):
+    """Gold written by LABELS.md may list a narrower aspect among its question grades (it has
+    no scope): ``question_or_aspect`` lets the aspect row match it, ``question_grades`` does
+    not, and an aspect gold leaves out is an error in neither."""
+    from pipeline import evaluate
+
+    def scored(rows):
+        scores = evaluate.Scores()
+        evaluate.score_structure(cambridgeshire, {"question_grades": rows}, scores, "cambridgeshire")
+        return {f: (scores.fields[f], scores.totals[f]) for f in ("question_grades", "question_or_aspect")}
+
+    questions = [{"number": q.number, "question": q.question, "grade": q.grade}
+                 for q in cambridgeshire.report.questions]
+    assert scored(questions) == {"question_grades": (4, 4), "question_or_aspect": (4, 4)}
+    aspect = {"number": None, "question": "disrupting the activity of organised crime groups", "grade": "good"}
+    assert scored(questions + [aspect]) == {"question_grades": (4, 5), "question_or_aspect": (5, 5)}
+    assert scored(questions + [dict(aspect, grade="outstanding")]) == {
+        "question_grades": (4, 5), "question_or_aspect": (4, 5)}

