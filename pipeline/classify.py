@@ -251,13 +251,16 @@ def _cue_label(doc: Doc, cue) -> str:
     commended" (praise) give none."""
     after = doc[cue.end].lower_ if cue.end < len(doc) else ""
     if cue.label_ == "improvement" and cue[0].lower_ in ("need", "needs") and cue.start > 0 \
-            and doc[cue.start - 1].lower_ in NEED_AS_NOUN:
-        return "noun"  # no label: "the need to respond quickly"
+            and doc[cue.start - 1].lower_ in NEED_AS_NOUN \
+            and not (cue[0].lower_ == "needs" and doc[cue.start - 1].lower_ in ("this", "that")):
+        return "noun"  # no label: "the need to respond quickly" (but "this needs to be updated" asks)
     if cue[-1].lower_ == "should" and after == "be" and cue.end + 1 < len(doc) \
             and doc[cue.end + 1].lower_ in SHOULD_BE_PRAISED:
         return "praise"  # no label: "The force should be commended for ..."
     if cue.label_ == "improvement_hint" and cue.text.lower() == "should" and after in SHOULD_FOLLOWS:
         return "consequence"  # no label: what a change should bring
+    if cue.text.lower() == "should" and after in ("they", "it", "there", "this", "these"):
+        return "conditional"  # no label: "..., should they be approved"
     needs = cue[0].lower_ in ("need", "needs", "must")
     modal = cue[-1].lower_ == "should" or needs
     if cue.label_ == "improvement" and needs and _describes_thing(doc, cue.start):

@@ -265,9 +265,14 @@ LETTER_TITLE = re.compile(
 )
 #: A letter page's title without the word: "West Midlands Police: Enhanced monitoring
 #: decision", "Lincolnshire Police: move to enhanced phase of monitoring" (a force, a colon,
-#: its subject), the title of a page already known for a letter ("Letter information").
+#: its subject), or "Letter from ... to ...", the title of a page already known for a letter
+#: ("Letter information").
 LETTER_PAGE_TITLE = re.compile(
     r"^(?P<force>[A-Z][\w&'’ -]+?\s(?:Police(?:\s+Service)?|Constabulary))\s*:\s+\S.{0,150}$"
+    # ... or who wrote to whom: "Letter from HM Chief Inspector to Humberside Police and Crime
+    # Commissioner" (2024), the force being the one whose commissioner or chief it is
+    r"|^Letter\s+from\s+\S.{0,100}?\s+to\s+(?:the\s+)?(?P<to>[A-Z][\w&'’ -]+?)\s+(?:Police(?:,)?\s+(?:Fire\s+)?and\s+Crime"
+    r"\s+Commissioner|Police\s+Service|Police|Constabulary|Chief\s+Constable)\b.{0,100}$"
 )
 #: A recommendation tracker's title: "PEEL: police effectiveness 2016 – Bedfordshire Police (8770)".
 TRACKER_TITLE = re.compile(
@@ -596,7 +601,9 @@ CUES: dict[str, list[str]] = {
         *phrases("would", "like", "to", "see"),
         *phrases("could", "be", "improved"),
         *phrases("could", "be", ["better", "more"]),  # "But there could be better external scrutiny."
-        *phrases(["would", "could"], "be", ["enhanced", "strengthened"]),
+        *phrases(["would", "could"], "be", ["", "further"], ["enhanced", "strengthened"]),
+        *phrases("more", "could", "be", "done"),  # "..., although more could be done to identify ..."
+        *phrases(["needs", "need"], ["improvement", "improving"]),  # "Technology needs improvement"
         *phrases("more", "work", "to", "do"),
         *phrases(["needs", "need", "requires", "require"], "a", "more"),  # "needs a more effective approach"
         *phrases("could", ["improve", "better"]),

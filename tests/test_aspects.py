@@ -71,6 +71,8 @@ def test_the_cambridgeshire_summarys_second_judgment_is_an_aspect(cambridgeshire
     # judging the force at part of a question, in the summary, which grades no question by it.
     report = cambridgeshire.report
     assert [g.scope for g in report.grades] == ["overall"] + ["question"] * 4 + ["aspect"]
+    assert (report.grades[-1].question_number, report.grades[-1].framework_question) == (
+        4, "effectiveness.serious-organised-crime")  # under the question its sentence names
     aspect = report.grades[-1]
     assert (aspect.subject, aspect.grade) == ("disrupting the activity of organised crime groups", "good")
     assert report.source.text[aspect.char_start:aspect.char_end].startswith("The constabulary has a good understanding")

@@ -165,6 +165,19 @@ def test_section_context_decides_list_items(cambridgeshire):
          "people safe and reducing crime covered by our 2017 inspection.", "grade"),
         ("The force investigates serious crime well, and is good at protecting the public from dangerous "
          "offenders.", "grade"),
+        # improvement said otherwise (northumbria_2014_efficiency, staffordshire_2016_legitimacy,
+        # west-mercia_2014_overview), and a "should" that only makes a condition (northumbria 2017)
+        ("Technology needs improvement and there is a comprehensive plan in place to progress this.", "improvement"),
+        ("Its assessment of demand has been used to decide on resource levels; this needs to be updated to "
+         "reflect current levels of demand.", "improvement"),
+        ("The force treats the people it serves with fairness and respect and this would be further enhanced "
+         "through a more structured approach.", "improvement"),
+        ("The force has developed a structured plan to introduce the Code of Ethics, although more could be done "
+         "to identify groups or individuals who may be vulnerable to corruption.", "improvement"),
+        ("While there are a few areas for improvement, including better use of community resolutions, the public "
+         "can feel confident that the constabulary is working well to prevent crime.", "improvement"),
+        ("People are encouraged to put forward ideas and are able to work on implementing these ideas, should "
+         "they be approved.", "finding"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):

@@ -318,3 +318,22 @@ def test_a_cause_of_concern_published_on_its_own_page(tmp_path):
     }
     # (its gold is concern, a sentence describing the cause; it is no recommendation)
     assert labels["It has also failed to make the"] != "recommendation"
+
+
+def test_a_letter_titled_by_who_wrote_to_whom(tmp_path):
+    """"Letter from HM Chief Inspector to Humberside Police and Crime Commissioner" (held out,
+    set 7): a page known for a letter takes that line for its title, and the force whose
+    commissioner it is for its force; it was refused before."""
+    page = tmp_path / "humberside-letter.txt"
+    page.write_text(
+        "Letter from HM Chief Inspector to Humberside Police and Crime Commissioner\nContents\n"
+        "Print this document\nLetter information\nFrom\nAndy Cooke QPM DL\n"
+        "His Majesty’s Chief Inspector of Constabulary\nTo\nJonathan Evison\n"
+        "Police and Crime Commissioner for Humberside\nSent on\n2 October 2024\n"
+        "I am writing to you ahead of the publication of the latest PEEL assessment of Humberside Police to "
+        "express my concerns about the situation the force currently finds itself in.\n", encoding="utf-8")
+    labelled = process_file(page)
+    report = labelled.report
+    assert (report.page_type, report.force_short, report.last_updated) == ("letter", "Humberside", "2024-10-02")
+    assert report.title.startswith("Letter from HM Chief Inspector to Humberside")
+    assert [s.label for s in labelled.sentences] == ["concern"]

@@ -167,6 +167,26 @@ def _heading_named(subject: str, report: Report, questions: list[Question] | Non
                  and framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
 
 
+#: Words that only count what a judgment grades ("in four areas", "in some aspects").
+_COUNTED = frozenset({"area", "areas", "aspect", "aspects", "element", "elements", "way", "ways", "respect",
+                      "respects", "some", "all", "number", "few", "several", "many", "most", "these", "those",
+                      "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+
+
+def _question_named(sentence: str, report: Report) -> Question | None:
+    """The page's question heading (graded or not) of the one framework question the clauses
+    of ``sentence`` name (each clause matched alone: a whole sentence's words dilute it)."""
+    from .. import framework
+
+    pillar = _page_pillar(report)
+    named = {framework.match(clause, report.peel_year, pillar) for clause in re.split(r"[,;]\s+", sentence)} - {None}
+    if len(named) != 1:
+        return None
+    (named,) = named
+    return next((q for q in report.questions
+                 if framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
+
+
 def _overlaps(a: str, b: str) -> bool:
     """Two wordings of one subject: most content words shared."""
     wa, wb = content_words(a), content_words(b)
@@ -304,7 +324,13 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
     if block.section != "summary":
         return None  # a detail of a finding, not the grade of a question or area
     if not _names_question(judgment.subject, report, stated):
-        return aspect(judgment.subject, None)  # a narrower part of a question the summary names no grade of
+        if not content_words(judgment.subject) - _COUNTED:
+            return None  # "requires improvement in four areas": what it grades is named elsewhere
+        # A narrower part of a question, judged in the summary: under the page's question
+        # that its sentence names ("... the threat posed by serious and organised crime, and
+        # is good at disrupting the activity of organised crime groups").
+        own = _question_named(block.text[judgment.start:judgment.end], report)
+        return aspect(own.question, own.number) if own else aspect(judgment.subject, None)
     if judgment.shape != "earlier judgment" and (
             judged := next((t for t in aspects_of if _part_of(judgment.subject, t, report)), None)):
         return aspect(judged, None)  # an aspect of a question the summary already judged ("needs to improve how it ...")

@@ -124,7 +124,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.lead = False  # a heading, title or grade line: what follows is placed by it
     if state.title is None and (match := PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
-        state.title, state.title_force = key, match["force"]
+        state.title, state.title_force = key, match["force"] or match.groupdict().get("to")
         state.year = _peel_year(match["year"])
         return
     if state.title is None and any(key == full for _, full in FORCES):
@@ -324,7 +324,7 @@ def _letter_line(state: _State, key: str, pending_date: str | None) -> bool:
     if state.title is None and (match := LETTER_TITLE.match(key) or TRACKER_TITLE.match(key)
                                 or (state.page_type == "letter" and LETTER_PAGE_TITLE.match(key))):
         _close(state)
-        state.title, state.title_force = key, match["force"]
+        state.title, state.title_force = key, match["force"] or match.groupdict().get("to")
         found = match.groupdict()
         if found.get("year"):
             state.year = _peel_year(found["year"])
