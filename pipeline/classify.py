@@ -209,6 +209,14 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
+def _joined_sentences(before: str, after: str) -> bool:
+    """Whether a stop with no space after it still ends a sentence: a typo joining two
+    ("... abandoned calls.This has been addressed."), a word of three or more lower-case
+    letters before it and a capitalised word after (not "e.g.The", a web address or "2.5")."""
+    return len(before) >= 3 and before.isalpha() and before.islower() and len(after) >= 2 and after.istitle() \
+        and after.isalpha()
+
+
 @Language.component("peel_sentencizer")
 def peel_sentencizer(doc: Doc) -> Doc:
     """Start a sentence after ., ! or ? (and any closing quote) before a capital or digit."""
@@ -231,7 +239,9 @@ def peel_sentencizer(doc: Doc) -> Doc:
         while i < len(doc) and (strings[int(orth[i])].isspace() or strings[int(orth[i])] == "Â"):
             spaced = True
             i += 1
-        if j == 0 or i >= len(doc) or not spaced:
+        if j == 0 or i >= len(doc):
+            continue
+        if not spaced and not _joined_sentences(strings[int(orth[j - 1])], strings[int(orth[i])]):
             continue
         before = strings[int(orth[j - 1])].lower()
         if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):

@@ -285,3 +285,14 @@ def test_a_list_after_a_plain_lead_in_is_findings(corpus):
     items = [s for s in labelled.sentences if start < s.char_start < end and s.char_start > start + 40]
     assert items and items[0].text.startswith("improve the force’s decision making")
     assert {s.label for s in items} == {"finding"}
+
+
+def test_a_stop_with_no_space_after_it_still_ends_a_sentence_between_words():
+    # gwent_2018_efficiency (held out, set 2): "... abandoned calls.This has been addressed."
+    nlp = build_nlp("rules")
+    doc = nlp("The force should develop a plan to recover non-emergency abandoned calls.This has been addressed.")
+    assert [s.text for s in doc.sents] == [
+        "The force should develop a plan to recover non-emergency abandoned calls.", "This has been addressed."]
+    # ... not in an abbreviation, a number or a web address
+    for text in ("Forces, e.g.The Met, do this.", "It rose by 2.5 per cent.", "See www.justiceinspectorates.gov.uk for more."):
+        assert len(list(nlp(text).sents)) == 1, text
