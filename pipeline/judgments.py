@@ -30,6 +30,8 @@ example from the corpus. A sentence is tried against the shapes in this order:
 2. ``earlier judgment`` "In 2017, we judged the force to be good at preventing crime."
 3. ``we judge``         "We judge Dorset Police to be good in terms of its legitimacy."
 4. ``by reference``     "The force continues to be outstanding in this area."
+   ``areas listed``     "The inadequate areas included preventing crime and use of
+                        resources." (the inspectorate's news of a 2021+ report)
 5. then clause by clause (a sentence split at semicolons):
    ``subject first``    "The way the force prevents crime ... is inadequate.", else
    ``force first``      "The force is good at encouraging ethical decision-making."
@@ -177,7 +179,18 @@ _BY_REFERENCE = re.compile(
     r"\s+(?:in|at)\s+(?:this|that)\s+(?:area|respect|regard)\b",
     re.IGNORECASE,
 )
-# 7. "has not been inspected or graded", "has not yet been graded"
+# 7. "HMICFRS said the areas requiring improvement included how the force investigates crime
+# and how it protects vulnerable people." / "The inadequate area was its use of resources."
+# (the inspectorate's news of a 2021+ report): the areas graded so, listed.
+_AREAS_LISTED = re.compile(
+    r"^(?:.{0,60}?\b(?:said|found|says)\s+(?:that\s+)?)?the\s+(?:(?P<g>" + GRADE + r")\s+areas?"
+    r"|areas?\s+(?:that\s+)?(?:requiring|requires?|needing|needs?)\s+improvement)\s+"
+    r"(?:was|were|is|are|included?|includes)\s+(?P<list>[^.;:]+(?:;[^.;:]+)*)\.?$",
+    re.IGNORECASE,
+)
+#: Where a list of areas parts: commas and semicolons, and "and" before a new "how" or "its".
+_LIST_PARTS = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=(?:how|its|the\s+way)\b)", re.IGNORECASE)
+# 8. "has not been inspected or graded", "has not yet been graded"
 NOT_INSPECTED = re.compile(r"\b(?:has|was|have|were)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:inspected\s+or\s+)?graded\b", re.IGNORECASE)
 _NARRATIVE_ONLY = re.compile(r"narrative\s+rather\s+than\s+(?:a\s+)?graded\s+judgment", re.IGNORECASE)
 
@@ -372,6 +385,24 @@ def _earlier_judgment(sentence: str, modern: bool) -> _Found | None:
     return None
 
 
+def _areas_listed(sentence: str, modern: bool) -> _Found | None:
+    """The areas of a 2021+ report graded alike, as the inspectorate's news lists them.
+
+    "HMICFRS said the areas requiring improvement included responding to the public,
+    investigating crime, protecting vulnerable people, and building and developing its
+    workforce." and "The inadequate area was its use of resources." (north-yorkshire
+    2021/22 news, held out); "HMICFRS said the ‘inadequate’ areas included how the force
+    protects vulnerable people and how it investigates crime." Parts joined by a plain
+    "and" ("preventing crime and use of resources") are one subject here; the structure
+    parts them where each names an area of the framework.
+    """
+    if not (match := _AREAS_LISTED.match(sentence)):
+        return None
+    code = _code(match["g"], modern) if match["g"] else "requires_improvement"
+    parts = [" ".join(part.split()).strip(" ,;") for part in _LIST_PARTS.split(match["list"])]
+    return [(code, part, None) for part in parts if part] if code else []
+
+
 def _we_judge(sentence: str, modern: bool) -> _Found | None:
     """"We judge Dorset Police to be good in terms of its legitimacy"."""
     if match := _WE_JUDGE.search(sentence):
@@ -533,7 +564,8 @@ def _sentence_judgments(sentence: str, modern: bool, previous: str = "") -> list
         return []  # every shape reads a grade word: most sentences need not be tried
     for shape, read in (("pillar line", _pillar_line), ("earlier judgment", _earlier_judgment),
                         ("we judge", _we_judge),
-                        ("by reference", lambda text, modern: _by_reference(text, previous, modern))):
+                        ("by reference", lambda text, modern: _by_reference(text, previous, modern)),
+                        ("areas listed", _areas_listed)):
         found = read(sentence, modern)
         if found is not None:
             return [(g, s, y, shape) for g, s, y in found]

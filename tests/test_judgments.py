@@ -377,3 +377,44 @@ def test_a_clause_after_but_the_way_it_is_its_own_judgment():
                  "vulnerable victims requires improvement, particularly its services to protect vulnerable "
                  "children.", "Nottinghamshire") == [
         ("requires_improvement", "the way it supports some vulnerable victims")]
+
+
+@pytest.mark.parametrize("sentence, found", [
+    # the inspectorate's news of 2021/22 reports (held-out sets 7 and 8)
+    ("HMICFRS said the areas requiring improvement included responding to the public, investigating crime, "
+     "protecting vulnerable people, and building and developing its workforce.",
+     [("requires_improvement", s) for s in ("responding to the public", "investigating crime",
+                                            "protecting vulnerable people", "building and developing its workforce")]),
+    ("The inadequate area was its use of resources.", [("inadequate", "its use of resources")]),
+    ("HMICFRS said the ‘inadequate’ areas included how the force protects vulnerable people and how it "
+     "investigates crime.", [("inadequate", "how the force protects vulnerable people"),
+                             ("inadequate", "how it investigates crime")]),
+    # a plain "and" is left to the structure, which parts it by the framework
+    ("The inadequate areas included preventing crime and use of resources.",
+     [("inadequate", "preventing crime and use of resources")]),
+])
+def test_areas_listed_with_their_grade(sentence, found):
+    assert _read(sentence, modern=True) == found
+
+
+def test_listed_areas_reach_the_grades_table_one_row_each(tmp_path):
+    # cleveland 2021/22 news (held out, set 8): "preventing crime and use of resources" is two areas
+    page = tmp_path / "cleveland-news.txt"
+    page.write_text(
+        "Cleveland Police has improved in some areas but still more to do\n\n"
+        "Cleveland Police has improved in some areas but further changes are needed to keep people safer and "
+        "reduce crime, the police inspectorate has said.\n\nGet the report\n\n"
+        "PEEL 2021/22 – An inspection of Cleveland Police\n\n"
+        "His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS) graded Cleveland Police’s "
+        "performance across ten areas of policing and found the force was ‘good’ in one area, ‘adequate’ in four "
+        "areas, ‘requires improvement’ in three areas and ‘inadequate’ in two areas.\n\n"
+        "HMICFRS said the good area was crime data integrity. The inadequate areas included preventing crime and "
+        "use of resources.\n\nCleveland Police remains in the inspectorate’s enhanced monitoring stage, Engage.\n",
+        encoding="utf-8")
+    labelled = process_file(page)
+    assert [(g.scope, g.subject, g.grade, g.framework_question) for g in labelled.report.grades] == [
+        ("area", "crime data integrity", "good", "area.recording-crime"),
+        ("area", "preventing crime", "inadequate", "area.preventing-crime"),
+        ("area", "use of resources", "inadequate", "area.force-management")]
+    labels = {s.text[:30]: s.label for s in labelled.sentences}
+    assert labels["HMICFRS said the good area was"] == labels["The inadequate areas included "] == "grade"

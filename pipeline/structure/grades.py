@@ -97,7 +97,8 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
     # one of a question whose heading states no grade is that question's grade.
     kept: list[Grade] = []
     grades = [(part, question) for grade, question in grades
-              for part in (_split_joined(grade, report) if grade.scope == "question" and question is None else [grade])]
+              for part in (_split_joined(grade, report) if grade.scope in ("question", "area") and question is None
+                           else [grade])]
     for grade, question in grades:
         if grade.scope == "question" and question is None and (heading := _heading_named(grade.subject, report)):
             heading.grade = grade.grade
@@ -124,28 +125,29 @@ def _page_pillar(report: Report) -> str | None:
     return report.pillar if report.page_type == "pillar" else None
 
 
-_AND_ACTIVITY = re.compile(r",?\s+and\s+(?=\w+ing\b)")
+_AND = re.compile(r",?\s+and\s+")
 
 
 def _split_joined(grade: Grade, report: Report) -> list[Grade]:
-    """A summary's judgment of two questions in one subject, as one grade of each:
+    """A summary's judgment of two questions or areas in one subject, as one grade of each:
     "good at preventing and investigating crime", "good at investigating crime and
-    tackling serious and organised crime" (south-wales_2018_effectiveness). Only where
-    each activity names a different question of the year's framework and the whole
-    names none."""
+    tackling serious and organised crime" (south-wales_2018_effectiveness), "The inadequate
+    areas included preventing crime and use of resources" (cleveland 2021/22 news, held
+    out). Only where each part names a different question or area of the year's framework
+    and the whole names none."""
     from .. import framework
 
-    parts = _AND_ACTIVITY.split(grade.subject)
-    if len(parts) != 2:
-        return [grade]
-    first, second = parts
-    if " " not in first.strip():  # "preventing and investigating crime": the object is shared
-        first = f"{first.strip()} {second.split(None, 1)[-1]}"
     pillar = _page_pillar(report)
-    named = [framework.match(part, report.peel_year, pillar) for part in (first, second)]
-    if None in named or named[0] == named[1] or framework.match(grade.subject, report.peel_year, pillar):
+    if framework.match(grade.subject, report.peel_year, pillar):
         return [grade]
-    return [replace(grade, subject=part) for part in (first, second)]
+    for joint in _AND.finditer(grade.subject):
+        first, second = grade.subject[:joint.start()], grade.subject[joint.end():]
+        if " " not in first.strip():  # "preventing and investigating crime": the object is shared
+            first = f"{first.strip()} {second.split(None, 1)[-1]}"
+        named = [framework.match(part, report.peel_year, pillar) for part in (first, second)]
+        if None not in named and named[0] != named[1]:
+            return [replace(grade, subject=part) for part in (first, second)]
+    return [grade]
 
 
 def _heading_named(subject: str, report: Report, questions: list[Question] | None = None,
@@ -286,6 +288,9 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
         return grade
 
     at = dict(start=judgment.start, end=judgment.end)
+    if judgment.shape == "areas listed":
+        # "The inadequate area was its use of resources.": the sentence says an area is graded
+        return _grade_at(block, area_scope, judgment.subject, None, judgment.grade, **at)
     pillar = judgment.pillar or (judgment.subject if judgment.subject in PILLARS else None)
     if judgment.subject == "leadership":
         if report.page_type != "overview" or "leadership" in pillars:
