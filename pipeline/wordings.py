@@ -137,10 +137,11 @@ def pillar_question(text: str) -> str | None:
 # Subjects that are a whole pillar rather than a question or area.
 PILLAR_SUBJECTS = (
     ("effectiveness", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+effectiveness\s+with\s+which\b.*|how\s+it\s+keeps\s+people\s+safe\b.*|(?:in\s+)?(?:the\s+way\s+it\s+)?keep(?:ing|s)?\s+people\s+safe\s+and\s+(?:at\s+)?reduc(?:ing|es)\s+crime|reduc(?:ing|es)\s+crime\s+and\s+(?:at\s+)?keep(?:ing|s)?\s+people\s+safe|(?:in\s+)?respect\s+of\s+(?:its\s+)?effectiveness\b.*|effective\s+at\s+(?:keeping|reducing)\b.*|(?:in\s+terms\s+of\s+)?its\s+effectiveness(?:\s+at\s+(?:keeping\s+people\s+safe|reducing\s+crime\s+and\s+keeping)\b.*)?)$", re.I)),
-    # "good at operating efficiently and sustainably" (south-wales_2018_efficiency)
+    # "good at operating efficiently and sustainably" (south-wales_2018_efficiency), "good in
+    # the efficient way it operates and provides sustainable services" (leicestershire 2018)
     # "requires improvement in the efficiency of its operation and the sustainability of
     # its services" (greater-manchester 2018)
-    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|(?:in\s+)?the\s+efficiency\s+of\s+its\s+operations?\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
+    ("efficiency", re.compile(r"^(?:(?:in\s+)?its\s+efficiency\b.*|(?:in\s+)?the\s+efficient\s+way\s+it\s+operates\b.*|(?:in\s+)?the\s+efficiency\s+of\s+its\s+operations?\b.*|how\s+efficient\s+it\s+is\b.*|working\s+efficiently\b.*|(?:in\s+)?(?:respect\s+of\s+)?the\s+efficiency\s+with\s+which\b.*|efficien(?:t|tly)\b.*|operat(?:es|ing)\s+efficiently\b.*|(?:in\s+)?respect\s+of\s+(?:its\s+)?efficiency\b.*)$", re.I)),
     ("legitimacy", re.compile(r"^(?:(?:in\s+)?(?:respect\s+of\s+)?the\s+legitimacy\s+with\s+which\b.*|legitimate\s+at\b.*|(?:at\s+)?how\s+legitimately\b.*|(?:in\s+)?(?:(?:the\s+way|how)\s+(?:it|the\s+force|the\s+constabulary)\s+)?treat(?:ing|s)\s+the\s+public\s+and\s+its\s+workforce(?:\s+legitimately)?|(?:in\s+)?(?:terms|respect)\s+of\s+its\s+legitimacy\b.*|legitimacy)$", re.I)),
 )
 
@@ -181,6 +182,8 @@ QUESTION_SUBJECTS = (
     # workforce", "encouraging ethical decision-making", "looking after its workforce’s
     # wellbeing", dyfed-powys_2018_legitimacy)
     r"treating|(?:the\s+way|how)\s+(?:it|the\s+force)\s+treats|how\s+fairly\s+it\s+treats|ensuring\s+(?:that\s+)?its\s+workforce|"
+    # ("its approach to making sure it treats its workforce with fairness and respect", city-of-london 2016)
+    r"making\s+sure\s+(?:that\s+)?(?:it\s+treats|its\s+workforce)|"
     r"behaving|encouraging\s+ethical|looking\s+after\s+its\s+workforce",
     # parts of a question graded together ("some aspects of ...")
     r"some\s+(?:aspects|elements)",

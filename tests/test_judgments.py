@@ -418,3 +418,18 @@ def test_listed_areas_reach_the_grades_table_one_row_each(tmp_path):
         ("area", "use of resources", "inadequate", "area.force-management")]
     labels = {s.text[:30]: s.label for s in labelled.sentences}
     assert labels["HMICFRS said the good area was"] == labels["The inadequate areas included "] == "grade"
+
+
+def test_the_efficient_way_it_operates_is_the_efficiency_pillar():
+    # leicestershire_2018_efficiency (held out, set 8)
+    found, _ = judgments.find("Leicestershire Police is good in the efficient way it operates and provides "
+                              "sustainable services to the public.", False, "Leicestershire")
+    assert [(j.grade, j.pillar) for j in found] == [("good", "efficiency")]
+
+
+def test_making_sure_it_treats_its_workforce_fairly_names_a_question():
+    # city-of-london_2016_legitimacy (held out, set 8): the workforce question in other words
+    from pipeline.wordings import question_subject
+
+    assert question_subject("its approach to making sure it treats its workforce with fairness and respect")
+    assert not question_subject("its approach to making sure its website is up to date and accessible")
