@@ -184,7 +184,7 @@ _BY_REFERENCE = re.compile(
 # (the inspectorate's news of a 2021+ report): the areas graded so, listed.
 _AREAS_LISTED = re.compile(
     r"^(?:.{0,60}?\b(?:said|found|says)\s+(?:that\s+)?)?the\s+(?:(?P<g>" + GRADE + r")\s+areas?"
-    r"|areas?\s+(?:that\s+)?(?:requiring|requires?|needing|needs?)\s+improvement)\s+"
+    r"|areas?\s+(?:that\s+)?(?:requiring|requires?)\s+improvement)\s+"
     r"(?:was|were|is|are|included?|includes)\s+(?P<list>[^.;:]+(?:;[^.;:]+)*)\.?$",
     re.IGNORECASE,
 )
@@ -394,9 +394,10 @@ def _areas_listed(sentence: str, modern: bool) -> _Found | None:
     2021/22 news, held out); "HMICFRS said the ‘inadequate’ areas included how the force
     protects vulnerable people and how it investigates crime." Parts joined by a plain
     "and" ("preventing crime and use of resources") are one subject here; the structure
-    parts them where each names an area of the framework.
+    parts them where each names an area of the framework. Only of 2021+ reports, which
+    grade areas: before, "the areas requiring improvement are ..." may say what is to improve.
     """
-    if not (match := _AREAS_LISTED.match(sentence)):
+    if not modern or not (match := _AREAS_LISTED.match(sentence)):
         return None
     code = _code(match["g"], modern) if match["g"] else "requires_improvement"
     parts = [" ".join(part.split()).strip(" ,;") for part in _LIST_PARTS.split(match["list"])]

@@ -433,3 +433,9 @@ def test_making_sure_it_treats_its_workforce_fairly_names_a_question():
 
     assert question_subject("its approach to making sure it treats its workforce with fairness and respect")
     assert not question_subject("its approach to making sure its website is up to date and accessible")
+
+
+def test_areas_are_listed_by_grade_only_on_2021_and_later_pages():
+    sentence = "HMICFRS said the areas requiring improvement included how the force investigates crime."
+    assert _read(sentence, modern=True) == [("requires_improvement", "how the force investigates crime")]
+    assert ("requires_improvement", "how the force investigates crime") not in _read(sentence, modern=False)
