@@ -161,12 +161,18 @@ def _heading_named(subject: str, report: Report, questions: list[Question] | Non
     how close the subject must come to its framework question's wordings."""
     from .. import framework
 
+    named = framework.match(subject, report.peel_year, _page_pillar(report), threshold=threshold)
+    return _heading_of(named, report, [q for q in (report.questions if questions is None else questions)
+                                       if q.grade is None])
+
+
+def _heading_of(named: str | None, report: Report, questions: list[Question]) -> Question | None:
+    """The first of ``questions`` whose heading is framework question ``named``."""
+    from .. import framework
+
     pillar = _page_pillar(report)
-    named = framework.match(subject, report.peel_year, pillar, threshold=threshold)
-    if named is None:
-        return None
-    return next((q for q in (report.questions if questions is None else questions) if q.grade is None
-                 and framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
+    return next((q for q in questions if framework.match(q.question, report.peel_year, pillar, q.number) == named),
+                None) if named else None
 
 
 #: Words that only count what a judgment grades ("in four areas", "in some aspects").
@@ -182,11 +188,7 @@ def _question_named(sentence: str, report: Report) -> Question | None:
 
     pillar = _page_pillar(report)
     named = {framework.match(clause, report.peel_year, pillar) for clause in re.split(r"[,;]\s+", sentence)} - {None}
-    if len(named) != 1:
-        return None
-    (named,) = named
-    return next((q for q in report.questions
-                 if framework.match(q.question, report.peel_year, pillar, q.number) == named), None)
+    return _heading_of(named.pop(), report, report.questions) if len(named) == 1 else None
 
 
 def _overlaps(a: str, b: str) -> bool:
