@@ -577,14 +577,14 @@ CUES: dict[str, list[str]] = {
         # the force named in an earlier judgment: "we judged Merseyside Police to be good at"
         *phrases(_FORCE_NOUNS, ["to be", "as", "as being"], _ONE_WORD_GRADES, ["at", "in"]),
         *phrases(["worse", "better"], "position"),
-        *phrases("decline", ["from", "since"], ["the", "last", "our"]),
+        *phrases("decline", ["from", "since"], ["the", "last", "our"]),  # "This is a decline from the judgment of ‘good’ ..."
         # the inspectorate's news of a 2021+ report: "the inadequate areas included ...",
         # "the areas requiring improvement are ...", "found the force was ‘inadequate’ in one area"
         *phrases("the", ["", "‘", "'"], _ONE_WORD_GRADES, ["", "’", "'"], ["area", "areas"],
                  ["was", "were", "is", "are", "included", "include", "includes"]),
         *phrases(["area", "areas"], ["requiring", "needing"], "improvement", ["was", "were", "is", "are", "included",
                                                                            "include", "includes"]),
-        *phrases(_FORCE_NOUNS, _IS, ["‘", "'"], _ONE_WORD_GRADES, ["’", "'"], ["at", "in"]),  # "This is a decline from the judgment of ‘good’ ..."
+        *phrases(_FORCE_NOUNS, _IS, ["‘", "'"], _ONE_WORD_GRADES, ["’", "'"], ["at", "in"]),
         *phrases("change", "of", "grade"),
         *phrases("same", "as", "last", "year"),
         *phrases("graded", "judgment"),

@@ -124,7 +124,7 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         state.lead = False  # a heading, title or grade line: what follows is placed by it
     if state.title is None and (match := PILLAR_TITLE.match(key) or _OVERVIEW_TITLE.match(key)):
         _close(state)
-        state.title, state.title_force = key, match["force"] or match.groupdict().get("to")
+        state.title, state.title_force = key, match["force"]
         state.year = _peel_year(match["year"])
         return
     if state.title is None and any(key == full for _, full in FORCES):
