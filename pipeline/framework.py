@@ -96,12 +96,18 @@ def held_out(texts: Iterable[str]):
     global _HELD_OUT
     before = _HELD_OUT
     _HELD_OUT = before | frozenset([texts] if isinstance(texts, str) else texts)
-    _weights.cache_clear()  # how rare a word is depends on the wordings
+    _forget()
     try:
         yield
     finally:
         _HELD_OUT = before
-        _weights.cache_clear()
+        _forget()
+
+
+def _forget() -> None:
+    """Clear what was worked out from the table: how rare a word is depends on its wordings."""
+    _weights.cache_clear()
+    _weigh.cache_clear()
 
 
 def years() -> list[str]:
@@ -152,15 +158,20 @@ def _weights() -> dict[str, float]:
     return {word: math.log(1 + len(by_question) / count) for word, count in df.items()}
 
 
+@lru_cache(maxsize=65536)  # a wording's words are weighed once per table, not per comparison
+def _weigh(words: frozenset[str]) -> float:
+    weights = _weights()
+    default = max(weights.values(), default=1.0)  # a word the framework never uses is rare
+    return math.fsum(weights.get(w, default) for w in words)  # exact: the same whatever a set's order
+
+
 def similarity(a: str, b: str) -> float:
     """Weighted Dice overlap of two phrases' content words: 1 for the same words, 0 for none shared."""
     wa, wb = stems(a), stems(b)
     if not wa or not wb:
         return 0.0
-    weights = _weights()
-    default = max(weights.values(), default=1.0)  # a word the framework never uses is rare
-    weigh = lambda words: sum(weights.get(w, default) for w in words)  # noqa: E731
-    return 2 * weigh(wa & wb) / (weigh(wa) + weigh(wb))
+    shared = wa & wb
+    return 2 * _weigh(shared) / (_weigh(wa) + _weigh(wb)) if shared else 0.0
 
 
 def candidates(peel_year: str | None, pillar: str | None = None, kinds=("question",)) -> list[Wording]:
