@@ -36,8 +36,8 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.tokens import Doc
 
 from .model import LABELS, Block, LabelledReport, PipelineError, Report, Sentence
-from .wordings import (CLAUSE_BEFORE_DOER, CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED, SHOULD_FOLLOWS,
-                       SHOULD_FOLLOWS_FORCE, SUBORDINATORS)
+from .wordings import (AREAS_DEALT_WITH, CLAUSE_BEFORE_DOER, CONTEXT_CUES, CUES, NEED_AS_NOUN, SHOULD_BE_PRAISED,
+                       SHOULD_FOLLOWS, SHOULD_FOLLOWS_FORCE, SUBORDINATORS)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "textcat"
 MODES = ("combined", "rules", "model")
@@ -271,6 +271,12 @@ def _cue_label(doc: Doc, cue) -> str:
         return "consequence"  # no label: what a change should bring
     if cue.text.lower() == "should" and after in ("they", "it", "there", "this", "these"):
         return "conditional"  # no label: "..., should they be approved"
+    if cue.text.lower() == "should" and cue.start > 1 and doc[cue.start - 1].lower_ in ("that", "which", "who") \
+            and _ends_noun(doc[cue.start - 2]):
+        return "relative"  # no label: "nine policing principles that should be applied by all officers"
+    if cue.label_ == "improvement_hint" and cue[-1].lower_ == "improvement" and any(
+            token.lower_.startswith(AREAS_DEALT_WITH) for token in _clause_before(doc, cue.start, 4)):
+        return "dealt_with"  # no label: earlier areas for improvement, addressed
     needs = cue[0].lower_ in ("need", "needs", "must")
     modal = cue[-1].lower_ == "should" or needs
     if cue.label_ == "improvement" and needs and _describes_thing(doc, cue.start):
@@ -284,12 +290,19 @@ def _cue_label(doc: Doc, cue) -> str:
         # A subordinator up to three words before, within the clause ("where the force
         # should", "which crimes it should", "what skills it needs to", "what it must do"):
         # the sentence describes what is needed, it need not ask for it.
-        for token in reversed(doc[max(0, cue.start - 3):cue.start]):
-            if token.is_punct:
-                break
-            if token.lower_ in SUBORDINATORS:
-                return "improvement_hint"
+        if any(token.lower_ in SUBORDINATORS for token in _clause_before(doc, cue.start, 3)):
+            return "improvement_hint"
     return cue.label_
+
+
+def _clause_before(doc: Doc, start: int, size: int) -> list:
+    """Up to ``size`` tokens before token ``start``, nearest first, stopping at punctuation."""
+    out = []
+    for token in reversed(doc[max(0, start - size):start]):
+        if token.is_punct:
+            break
+        out.append(token)
+    return out
 
 
 def _describes_thing(doc: Doc, start: int) -> bool:

@@ -149,7 +149,7 @@ _STOPWORDS = frozenset(
 def content_words(text: str) -> set[str]:
     """Content words, crudely stemmed, for comparing what two phrases talk about."""
     out = set()
-    for word in re.findall(r"[a-z0-9-]+", text.lower().replace("’", "'")):
+    for word in re.findall(r"[a-z0-9-]+", text.lower().replace("’", "'").replace("'s", "")):  # "the force's"
         if word in _STOPWORDS:
             continue
         for suffix in ("ing", "es", "s"):

@@ -208,15 +208,19 @@ def question_subject(subject: str) -> bool:
 
 # =========================================================================== titles, headings and dates
 
+#: The dashes a year range is written with: hyphen, non-breaking hyphen ("2023‑25", a
+#: 2025 letter), figure dash, en and em dash, hyphen-minus (last, for a character class).
+DASHES = "‐‑‒–—-"
 #: A pillar page's or a 2021+ report's title: "Essex PEEL 2016", "Kent PEEL 2021/22".
-PILLAR_TITLE = re.compile(r"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/–-]\s*\d{2,4})?)$")
+PILLAR_TITLE = re.compile(rf"^(?P<force>[A-Z][A-Za-z&' -]+?)\s+PEEL\s+(?P<year>20\d\d(?:\s*[/{DASHES}]\s*\d{{2,4}})?)$")
 #: The PEEL year a 2021+ report or a letter names in its text: "PEEL Assessment Framework
 #: 2021/22", "PEEL 2023–25", "our 2021-22 PEEL assessment", "our 2021–22 police
-#: effectiveness, efficiency and legitimacy (PEEL) inspection".
-_CYCLE = r"20(?:21\s*/\s*22|2[1-9]\s*[–-]\s*(?:20)?\d\d)"
+#: effectiveness, efficiency and legitimacy (PEEL) inspection", "our 2023‑25 police
+#: efficiency, effectiveness and legitimacy (PEEL) inspection".
+_CYCLE = rf"20(?:21\s*/\s*22|2[1-9]\s*[{DASHES}]\s*(?:20)?\d\d)"
 REPORT_YEAR = re.compile(
     rf"\bPEEL\s+(?:Assessment\s+Framework\s+)?(?P<year>{_CYCLE})\b"
-    rf"|\b(?P<before>{_CYCLE})\s+(?:PEEL|police\s+effectiveness,\s+efficiency\s+and\s+legitimacy)\b"
+    rf"|\b(?P<before>{_CYCLE})\s+(?:PEEL|police\s+(?:effectiveness,\s+efficiency|efficiency,\s+effectiveness)\s+and\s+legitimacy)\b"
 )
 #: "Last updated: 12/03/2019", and the same line cut off by the end of the text.
 LAST_UPDATED = re.compile(r"^Last updated:?\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.IGNORECASE)
@@ -237,6 +241,12 @@ SECTION_HEADING = re.compile(
     r"^(?P<name>areas? for improvement|causes? (?:of|for) concern|recommendations?)(?:\s+\d+)?:?$", re.IGNORECASE
 )
 SECTION_NAMES = {"area": "area_for_improvement", "caus": "cause_of_concern", "reco": "recommendation"}
+#: A short line with no full stop that says what the force is or does: under an items
+#: heading it states the item, it heads nothing ("Cause of concern" then "The constabulary
+#: is failing to record reports of crime correctly", a 2025 closure letter).
+FORCE_STATEMENT = re.compile(
+    r"^(?:The\s+)?(?:[A-Z][\w&-]*\s+)*(?:force|[Cc]onstabulary|Police|[Ss]ervice)\s+(?:is|are|was|needs?|must|should"
+    r"|has|have|does|do|doesn[’']t|isn[’']t|hasn[’']t|fails|failed)\b")
 #: The headings of what a report says about the inspection itself (2021+ reports): its
 #: sentences describe the inspectorate's approach, not the force, so none of them grades
 #: the force or asks it to improve ("we can state more precisely where we consider
@@ -592,6 +602,7 @@ CUES: dict[str, list[str]] = {
         # A grade carried over without naming it (LABELS.md hard cases).
         *phrases(["still", "now"], ["stand", "stands"]),
         *phrases(["been", "have", "has", "we"], "carried", "over"),
+        *phrases("carried", ["this", "that", "the", "our", "its"], ["judgment", "grade"], "over"),  # "We have carried this judgment over from ..."
         *phrases(["remain", "remains"], "valid"),
         *phrases(["grade", "grades", "judgment", "judgments"], "forward"),  # "We have carried last year’s grade forward."
     ],
@@ -600,7 +611,8 @@ CUES: dict[str, list[str]] = {
         *phrases(["needs", "need"], "to"),
         *phrases("must"),
         *phrases(["could", "can"], "do", "more"),
-        *phrases("improvement", ["is", "was", "are"], ["needed", "required"]),
+        *phrases(["improvement", "improvements"], ["is", "was", "are", "were"], ["", "also", "still"],
+                 ["needed", "required"]),  # "..., although some improvements were also needed."
         *phrases(["work", "action", "attention", "progress"], ["is", "was"], ["required", "needed"]),
         *phrases("room", "for", "improvement"),
         # "While there are a few areas for improvement, including ...", "There remain some areas for improvement."
@@ -679,6 +691,11 @@ SHOULD_FOLLOWS_FORCE = (SHOULD_FOLLOWS - {"help"}) | {"be"}
 #: After "should be", praise rather than a demand: "The force should be commended for its
 #: commitment to neighbourhood policing" (hampshire 2016).
 SHOULD_BE_PRAISED = frozenset({"commended", "congratulated", "praised", "proud", "pleased"})
+#: How words before "area(s) for improvement" tell of earlier ones dealt with ("the steps it
+#: has taken to address the areas for improvement identified in our 2016 effectiveness
+#: inspection", "responded well in the areas for improvement", "progress on this area for
+#: improvement"): their start, a few words before, within the clause.
+AREAS_DEALT_WITH = ("address", "respond", "progress", "discharg", "dealt", "review")
 #: Words before "need to" that make it a noun ("recognises the need to increase diversity",
 #: "The need to respond quickly means ..."): a finding's words, not the force told to act.
 NEED_AS_NOUN = frozenset({"the", "a", "an", "its", "this", "their", "that"})

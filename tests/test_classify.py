@@ -178,6 +178,19 @@ def test_section_context_decides_list_items(cambridgeshire):
          "can feel confident that the constabulary is working well to prevent crime.", "improvement"),
         ("People are encouraged to put forward ideas and are able to work on implementing these ideas, should "
          "they be approved.", "finding"),
+        # held-out set 9: a "should" describing the noun before it (lincolnshire_2015_legitimacy; the
+        # corpus's cambridgeshire_2015_legitimacy too), improvements that "were also needed"
+        # (hertfordshire 2015), a judgment carried over in other words (city-of-london_2018_efficiency)
+        ("This code was launched in April 2014 and sets out nine policing principles that should be applied by "
+         "all officers and staff.", "finding"),
+        ("Police custody in Hertfordshire had made progress in some areas, although some improvements were also "
+         "needed.", "improvement"),
+        ("We have carried this judgment over from our last inspection in 2017.", "grade"),
+        # earlier areas for improvement, dealt with (hampshire_2017_effectiveness; the corpus's
+        # lincolnshire, essex and others too)
+        ("The force has made good progress, and it is to be commended for the steps it has taken to address the "
+         "areas for improvement identified in our 2016 effectiveness inspection.", "finding"),
+        ("During our fieldwork we reviewed the force’s progress on this area for improvement.", "finding"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):

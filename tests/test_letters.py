@@ -337,3 +337,30 @@ def test_a_letter_titled_by_who_wrote_to_whom(tmp_path):
     assert (report.page_type, report.force_short, report.last_updated) == ("letter", "Humberside", "2024-10-02")
     assert report.title.startswith("Letter from HM Chief Inspector to Humberside")
     assert [s.label for s in labelled.sentences] == ["concern"]
+
+
+def test_a_closure_letter_states_its_cause_of_concern_without_a_full_stop(tmp_path):
+    """A 2025 letter closing a cause of concern (held-out set 9, hertfordshire): under the
+    heading "Cause of concern" its first line states the concern with no full stop; the
+    paragraphs after it describe the concern. Its PEEL year is named with a non-breaking
+    hyphen ("2023‑25") and the pillars in another order ("police efficiency, effectiveness
+    and legitimacy"). Before, the statement was read as a heading and the year was not read."""
+    page = tmp_path / "hertfordshire-closure.txt"
+    page.write_text(
+        "Hertfordshire Constabulary: closure of cause of concern\nContents\nPrint this document\n"
+        "Letter information\nFrom\nRoy Wilsher OBE QFSM\nHis Majesty’s Inspector of Constabulary\nTo\n"
+        "Chief Constable Andy Prophet\nHertfordshire Constabulary\nSent on\n11 July 2025\n"
+        "Closure of cause of concern\nI am writing to you to confirm we are closing the cause of concern we "
+        "raised in our 2023\u201125 police efficiency, effectiveness and legitimacy (PEEL) inspection.\n"
+        "Cause of concern\nThe constabulary is failing to record reports of crime correctly\n"
+        "We estimate that Hertfordshire Constabulary is only recording 82.6 percent of all reported crime. Its "
+        "performance is even worse for offences of violence against the person.\n"
+        "The constabulary must improve how it records reports of rape. We found it hadn’t recorded 14 rape "
+        "crimes correctly.\n", encoding="utf-8")
+    labelled = process_file(page)
+    report = labelled.report
+    assert (report.page_type, report.peel_year, report.last_updated) == ("letter", "2023-25", "2025-07-11")
+    assert [c.text for c in report.causes_of_concern] == ["The constabulary is failing to record reports of crime "
+                                                          "correctly"]
+    assert [s.label for s in labelled.sentences] == ["concern"] * 6
+    assert {s.section for s in labelled.sentences[1:]} == {"cause_of_concern"}

@@ -308,3 +308,61 @@ def test_a_judgments_table_read_a_row_to_a_line(tmp_path):
     assert labels["How good is the force at protecting vulnerable people?"] == "finding"  # asks, states no grade
     assert labels["How good is the force at disrupting serious and organised crime?"] == "finding"
     assert "Area Grade" not in labels and not [t for t in labels if t.endswith(" Good")]
+
+
+def test_a_summary_judgment_of_a_graded_question_restates_its_grade(tmp_path):
+    """"The constabulary is good at treating the public fairly." in the summary and again under
+    "To what extent does the force treat all of the people it serves with fairness and
+    respect? Good" (held-out set 9, avon-and-somerset_2018_legitimacy): both restate the
+    question's grade, in other words than its heading's, and add no row. Two rows were made
+    before, as a question PEEL has no heading for."""
+    report = _parse_text(tmp_path, (
+        "Avon and Somerset PEEL 2018\n\nLegitimacy\n\nHow legitimately does the force treat the public and its "
+        "workforce?\n\nLast updated 20/01/2020\nGood\n\nThe constabulary is good at treating the public fairly. "
+        "Its leaders understand the value of policing by consent.\n\nIn 2017, we judged Avon and Somerset "
+        "Constabulary to be good at treating its workforce fairly.\n\nQuestions for Legitimacy\n\n1\n\n"
+        "To what extent does the force treat all of the people it serves with fairness and respect?\n\nGood\n\n"
+        "The constabulary is good at treating the public fairly. Its chief officers communicate the importance "
+        "of fairness and inclusivity regularly.\n"
+    ))
+    grades = [(g.scope, g.question_number, g.grade, g.framework_question) for g in report.grades]
+    assert grades == [("overall", None, "good", "legitimacy"),
+                      ("question", 1, "good", "legitimacy.fair-treatment-public"),
+                      ("question", None, "good", "legitimacy.fair-treatment-workforce")], grades
+
+
+def test_the_forces_own_name_does_not_hide_the_question_its_judgment_is_of(tmp_path):
+    """"Greater Manchester Police’s approach to investigating crime and managing offenders
+    requires improvement." under that question's heading (held-out set 9,
+    greater-manchester_2015_effectiveness) is the question's grade: the force's name is not
+    what is judged. It was dropped before."""
+    report = _parse_text(tmp_path, (
+        "Greater Manchester PEEL 2015\nEffectiveness\nHow effective is the force at keeping people safe and "
+        "reducing crime?\nHow effective is the force at investigating crime and managing offenders?\n"
+        "Greater Manchester Police’s approach to investigating crime and managing offenders requires "
+        "improvement.\nThe force has introduced a new crime screening policy.\n"
+    ))
+    assert [(g.scope, g.grade, g.subject) for g in report.grades] == [
+        ("question", "requires_improvement", "How effective is the force at investigating crime and managing "
+                                             "offenders?")]
+
+
+def test_a_news_headline_is_not_run_into_the_paragraph_after_it(tmp_path):
+    """The inspectorate's news of a report opens with a headline of more than a heading's
+    twelve words and no full stop, on the line before the first paragraph (held-out set 9,
+    metropolitan_2023-25_news). It is a heading, as a shorter headline is, not the start of a
+    paragraph that runs on into the next line."""
+    from pipeline.runner import process_file
+
+    path = tmp_path / "met-news.txt"
+    path.write_text(
+        "Metropolitan Police must do more to investigate crime and manage offenders and suspects\n"
+        "There are ongoing concerns about how the Metropolitan Police investigates crime and manages offenders "
+        "and suspects, the police inspectorate has said.\nGet the report\n"
+        "PEEL 2023–2025: An inspection of Metropolitan Police\n"
+        "His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS) graded the Metropolitan "
+        "Police’s performance across eight areas of policing.\n", encoding="utf-8")
+    labelled = process_file(path)
+    first = labelled.sentences[0]
+    assert first.text.startswith("There are ongoing concerns") and first.label == "concern"
+    assert not any("must do more" in s.text for s in labelled.sentences)

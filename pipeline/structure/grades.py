@@ -100,7 +100,8 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
               for part in (_split_joined(grade, report) if grade.scope in ("question", "area") and question is None
                            else [grade])]
     for grade, question in grades:
-        if grade.scope == "question" and question is None and (heading := _heading_named(grade.subject, report)):
+        if grade.scope == "question" and question is None and (
+                heading := _heading_named(grade.subject, report, [q for q in report.questions if q.grade is None])):
             heading.grade = grade.grade
             grade.subject, grade.question_number = heading.question, heading.number
             kept.append(grade)
@@ -111,6 +112,10 @@ def read_grades(report: Report, state: _State, blocks, modern: bool) -> None:
             continue  # the same area's grade, in the judgments table and under its heading
         if grade.scope in ("question", "area") and question is None and (
             any(q.grade == grade.grade and same_subject(q.question, grade.subject) for q in report.questions)
+            # the same grade as a heading of the question it names: the summary restates it
+            # ("The constabulary is good at treating the public fairly." and "To what extent
+            # does the force treat all of the people it serves with fairness and respect? Good")
+            or _heading_named(grade.subject, report, [q for q in report.questions if q.grade == grade.grade])
             or any(k.scope == grade.scope and k.grade == grade.grade and _overlaps(k.subject, grade.subject)
                    and k.char_start != grade.char_start for k in kept)  # (not the other half of a split)
         ):
@@ -150,20 +155,18 @@ def _split_joined(grade: Grade, report: Report) -> list[Grade]:
     return [grade]
 
 
-def _heading_named(subject: str, report: Report, questions: list[Question] | None = None,
+def _heading_named(subject: str, report: Report, questions: list[Question],
                    threshold: float | None = None) -> Question | None:
-    """The question heading without a grade that a summary's judgment of ``subject`` is
+    """The one of the question headings ``questions`` that a judgment of ``subject`` is
     of: both name the same question of the year's framework. "In 2017, we judged Thames
     Valley Police to be outstanding at meeting current demand and using resources." and
     the heading "How well does the force use its resources to meet the demand it
     faces?", under which the page says only that the 2017 judgment is carried over.
-    ``questions``: the headings to look among (default: all the page's); ``threshold``:
-    how close the subject must come to its framework question's wordings."""
+    ``threshold``: how close the subject must come to its framework question's wordings."""
     from .. import framework
 
     named = framework.match(subject, report.peel_year, _page_pillar(report), threshold=threshold)
-    return _heading_of(named, report, [q for q in (report.questions if questions is None else questions)
-                                       if q.grade is None])
+    return _heading_of(named, report, questions)
 
 
 def _heading_of(named: str | None, report: Report, questions: list[Question]) -> Question | None:
@@ -215,15 +218,16 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in content_words(text)} - _GENERIC_STEMS
 
 
-def _judges_question(subject: str, question: str) -> bool:
+def _judges_question(subject: str, question: str, force: str | None = None) -> bool:
     """Whether a judgment under a question's heading judges that question, not a narrower aspect.
 
     "good at investigating crime" under "How effective is the force at investigating crime and
     reducing re-offending?" does; "good at identifying vulnerable people" under "... protecting
     those who are vulnerable from harm, and supporting victims?" does not
-    (surrey_2017_effectiveness, kent_2018_effectiveness).
+    (surrey_2017_effectiveness, kent_2018_effectiveness). The words of ``force``'s name are
+    not the subject's ("Greater Manchester Police’s approach to investigating crime ...").
     """
-    words = {w[:5] for w in content_words(subject)}
+    words = {w[:5] for w in content_words(subject) - content_words(force or "")}
     return not words or len(words & {w[:5] for w in content_words(question)}) > 0.5 * len(words)
 
 
@@ -315,7 +319,7 @@ def _place(report, block, question, pillar_section, judgment, pillars, overall, 
         # framework question, is the question's: "good at treating the public fairly" under
         # "To what extent does the force treat all of the people it serves with fairness and
         # respect?")
-        if not _judges_question(judgment.subject, question.question) and _heading_named(
+        if not _judges_question(judgment.subject, question.question, report.force_short) and _heading_named(
                 judgment.subject, report, [question], NAMES_QUESTION) is None:
             if judgment.shape == "force first" and question_subject(judgment.subject) \
                     and block.text[judgment.end - 1:judgment.end] == "." and not any(

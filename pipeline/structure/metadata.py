@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Line
 from ..vocabulary import FORCES, force_by_short, force_mentions, forces_named
-from ..wordings import (AREAS_OF_POLICING, LETTER_TITLE, OTHER_FORCE_BEFORE, OVERVIEW_WORDING, PILLAR_TITLE, PILLARS,
+from ..wordings import (AREAS_OF_POLICING, DASHES, LETTER_TITLE, OTHER_FORCE_BEFORE, OVERVIEW_WORDING, PILLAR_TITLE, PILLARS,
                         QUESTIONS_FOR, REPORT_MARKERS, TRACKER_STATUS, TRACKER_TITLE, pillar_question)
 from .lines import _ENDS_SENTENCE, _HEADING_WORDS
 
@@ -64,7 +64,7 @@ def _page_type(lines, text: str) -> str:
 
 def _peel_year(raw: str) -> str:
     """Normalise a year as the inspectorate names PEEL years: 2015, 2018/19, 2021/22, 2023-25."""
-    parts = re.split(r"\s*[/–-]\s*", raw.strip())
+    parts = re.split(rf"\s*[/{DASHES}]\s*", raw.strip())
     first = parts[0]
     if len(parts) > 1:
         sep = "-" if int(first) >= 2023 else "/"

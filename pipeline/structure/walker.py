@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from .. import judgments
 from ..model import Block, Grade, Question
 from ..vocabulary import FORCES
-from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, DEADLINE_OPENING, GLUED_LINK,
-                        HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE, LETTER_PAGE_TITLE,
-                        LETTER_TITLE, NUMBERED_QUESTION, PILLAR_TITLE, PILLARS, QUESTION_NUMBER, QUESTION_START,
-                        QUESTIONS_FOR, RECOMMENDATION_LEAD_IN, REPORT_MARKERS, SECTION_HEADING, SECTION_NAMES, TABLE_HEADER,
-                        TABLE_ROW, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line, pillar_question)
+from ..wordings import (ABOUT_INSPECTION_HEADING, AS_FOLLOWS, CONCERN_LEAD_IN, DEADLINE_OPENING, FORCE_STATEMENT,
+                        GLUED_LINK, HEADING_START, ITEMS_TITLE, LAST_UPDATED, LAST_UPDATED_CUT, LETTER_DATE,
+                        LETTER_PAGE_TITLE, LETTER_TITLE, NUMBERED_QUESTION, PILLAR_TITLE, PILLARS, QUESTION_NUMBER,
+                        QUESTION_START, QUESTIONS_FOR, RECOMMENDATION_LEAD_IN, REPORT_MARKERS, SECTION_HEADING,
+                        SECTION_NAMES, TABLE_HEADER, TABLE_ROW, TRACKER_DATE, TRACKER_STATUS, TRACKER_TITLE, grade_line,
+                        pillar_question)
 from .lines import (_BLANK, _BULLET, _ENDS_SENTENCE, _HEADING_WORDS, _WRAP_WIDTH, _line_is_structure, _question_line,
                     _reads_as_heading, _trim, _words)
 from .metadata import _OVERVIEW_TITLE, _add_date, _iso_date, _peel_year, long_date
@@ -130,6 +131,9 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if state.title is None and any(key == full for _, full in FORCES):
         _close(state)  # a force's landing page is titled with the force's name
         state.title, state.title_force = key, key
+        return
+    if _headline(state, text, key, end):
+        state.heading, state.lead = (body, start, end), False
         return
     if key.lower() in PILLARS:
         _close(state)
@@ -256,6 +260,13 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
         # "Good" / "Preventing crime": an area under its grade in the judgments table.
         state.line_grades.append((Grade("area", body, None, state.table_grade, body, start, end), None))
         return
+    if short and state.current is None and state.section in ("area_for_improvement", "cause_of_concern",
+                                                             "recommendation") and FORCE_STATEMENT.match(key) \
+            and not (state.prose and state.prose[-1].section == state.section):
+        # the first line under an items heading: the item, stated without its full stop
+        state.prose.append(_Prose("paragraph", start, end, state.section, state.question, state.pillar_section,
+                                  state.lead))
+        return
     if short and state.current is None and not (is_cut_last and not _cut_heading(key)):
         state.heading = (body, start, end)  # a heading we have no special meaning for
         if state.page_type == "report" and state.question is not None:
@@ -284,6 +295,20 @@ def _walk_line(state: _State, text: str, line, is_cut_last: bool) -> None:
     if _ENDS_SENTENCE.search(body) or len(body) < _WRAP_WIDTH:
         state.unfinished = not _ENDS_SENTENCE.search(body)
         _close(state)
+
+
+def _headline(state: _State, text: str, key: str, end: int) -> bool:
+    """Whether the page's first line is a headline too long to read as a heading: it ends no
+    sentence and the next line starts one ("Metropolitan Police must do more to investigate
+    crime and manage offenders and suspects", then "There are ongoing concerns ...": the
+    inspectorate's news of a report): a heading, as a shorter headline is, and not run
+    into the paragraph after it."""
+    if state.prose or state.current is not None or state.heading is not None or state.title is not None:
+        return False
+    if _ENDS_SENTENCE.search(key) or not _HEADING_WORDS < len(key.split()) <= 2 * _HEADING_WORDS:
+        return False
+    after = text[end:end + 200].lstrip(_BLANK)
+    return after[:1].isupper()
 
 
 def _listed_question(state: _State, line) -> bool:
