@@ -314,6 +314,12 @@ REPORT_WORDING = re.compile(
 )
 #: A 2021+ report's own words for what it grades.
 AREAS_OF_POLICING = re.compile(r"\bareas\s+of\s+policing\b")
+#: The 2016 leadership inspection's account of itself, on a pillar page headed "Other
+#: inspections" that names no pillar: "Police leadership is crucial in enabling a force to
+#: be effective, efficient and legitimate. This inspection focused on how a force
+#: understands, develops and displays leadership ..." (nine held-out pages of 2016).
+LEADERSHIP_INSPECTION = re.compile(
+    r"\bPolice\s+leadership\s+is\s+crucial\s+in\s+enabling\b|\bunderstands,\s+develops\s+and\s+displays\s+leadership\b")
 
 
 # An overview's own words: a judgment per pillar ("the extent to which ... is effective"),
@@ -626,6 +632,9 @@ CUES: dict[str, list[str]] = {
         *phrases(["would", "could"], "be", ["", "further"], ["enhanced", "strengthened"]),
         *phrases("more", "could", "be", "done"),  # "..., although more could be done to identify ..."
         *phrases(["needs", "need"], ["improvement", "improving"]),  # "Technology needs improvement"
+        # the force's own view of what it needs: "It recognises it needs effective internal
+        # scrutiny of use of force" (cambridgeshire_2017_legitimacy, held-out set 10)
+        *phrases(["recognises", "recognizes", "knows", "accepts", "acknowledges"], ["", "that"], "it", "needs"),
         *phrases("more", "work", "to", "do"),
         *phrases(["needs", "need", "requires", "require"], "a", "more"),  # "needs a more effective approach"
         *phrases("could", ["improve", "better"]),

@@ -191,6 +191,9 @@ def test_section_context_decides_list_items(cambridgeshire):
         ("The force has made good progress, and it is to be commended for the steps it has taken to address the "
          "areas for improvement identified in our 2016 effectiveness inspection.", "finding"),
         ("During our fieldwork we reviewed the force’s progress on this area for improvement.", "finding"),
+        # the force's own view of what it needs (cambridgeshire_2017_legitimacy, held-out set 10)
+        ("It recognises it needs effective internal scrutiny of use of force and body-worn video camera footage "
+         "and is taking action to address these areas.", "improvement"),
     ],
 )
 def test_rule_cues_label_prose(sentence, label):

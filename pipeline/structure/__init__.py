@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from ..model import PipelineError, Report, SourceText
 from ..vocabulary import NOT_PEEL_FORCES, force_mentions, slug
-from ..wordings import ASKS_OF_FORCE, REPORT_WORDING, REPORT_YEAR, inspectorate_signs
+from ..wordings import ASKS_OF_FORCE, LEADERSHIP_INSPECTION, REPORT_WORDING, REPORT_YEAR, inspectorate_signs
 from .grades import read_grades
 from .items import read_items
 from .lines import _join_wrapped, _trim, _words
@@ -107,6 +107,8 @@ def parse(source: SourceText) -> Report:
     state.line_grades = [(g, q) for g, q in state.line_grades if not any(q is e for e in empty)]
     state.questions = [q for q in state.questions if not any(q is e for e in empty)]
     pillar = state.pillar if state.page_type in ("pillar", "tracker") else None
+    if pillar is None and state.page_type == "pillar" and LEADERSHIP_INSPECTION.search(words):
+        pillar = "leadership"
     kind = [pillar or state.page_type] + (["tracker"] if state.page_type == "tracker" and pillar else [])
     report = Report(
         report_id="-".join([slug(force[0]), slug(year or "undated"), *kind]),
